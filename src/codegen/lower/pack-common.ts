@@ -1,0 +1,71 @@
+/**
+ * Shared pieces of filter repacking: geometry and result types, the input-offset fold into the
+ * bias, and the bound under which the optimized requantizations are exact.
+ */
+import { Variant } from './types.js';
+
+export interface ConvGeom {
+  dw: boolean;
+  n: number; ih: number; iw: number; ic: number; oh: number; ow: number; oc: number;
+  kh: number; kw: number; strideH: number; strideW: number; dilH: number; dilW: number;
+  padH: number; padW: number; depthMult: number; inOffset: number;
+}
+
+export interface PackedConv {
+  variant: Variant;
+  filter: Int8Array | Int16Array;
+  filterType: 'int8_t' | 'int16_t';
+  filterBytes: number;
+  bias?: Int32Array;
+  scratchBytes: number;
+  extraFiles: string[];
+  /** Order the kernel reads per-channel multipliers and shifts in (identity when absent). */
+  perm?: number[];
+}
+
+export interface FcGeom {
+  outDepth: number;
+  inDepth: number;
+  inOffset: number;
+  filterOffset: number;
+}
+
+/** bias'[c] = bias[c] + inOffset * sum of row c's weights (rows of length k). */
+export function foldBias(w: Int8Array, rows: number, k: number, bias: Int32Array | undefined, inOffset: number, rowStride = k, colStride = 1): { bias: Int32Array; bound: number[] } {
+  const out = new Int32Array(rows);
+  const bound: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    let sum = 0, abs = 0;
+    for (let i = 0; i < k; i++) {
+      const v = w[r * rowStride + i * colStride];
+      sum += v;
+      abs += Math.abs(v);
+    }
+    const b = (bias ? bias[r] : 0) + inOffset * sum;
+    if (b > 2147483647 || b < -2147483648) return { bias: out, bound: [Infinity] };
+    out[r] = b;
+    bound.push(128 * abs + Math.abs(b));
+  }
+  return { bias: out, bound };
+}
+
+/** The fast requantization (SMMULR / VQRDMULH on 2*acc) is exact when |acc| * 2^(ls+1) < 2^31. */
+export function boundOk(bound: number[], shift: Int32Array): boolean {
+  // The optimized kernels also assume a pure right shift (shift <= -1), the usual case.
+  return shift.every((s) => s <= -1) && bound.every((b) => b * 2 < 2 ** 31);
+}
+
+export function padTo4(b: Int32Array): Int32Array {
+  const out = new Int32Array(((b.length + 3) & ~3) + 4);
+  out.set(b);
+  return out;
+}
+
+/** Per-channel arrays padded to a multiple of 4 plus 4 (vector kernels read whole quads). */
+export function padVec(a: Int32Array, fill: number): Int32Array {
+  if (a.length === 1) return a;
+  const out = new Int32Array(((a.length + 3) & ~3) + 4).fill(fill);
+  out.set(a);
+  return out;
+}
+
