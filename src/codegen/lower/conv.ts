@@ -37,18 +37,19 @@ export function lowerConv(ctx: LowerCtx): Step {
   const geom: ConvGeom = {
     dw, n, ih, iw, ic, oh, ow, oc, kh, kw, strideH, strideW, dilH, dilW,
     padH: padBefore(padding, strideH, dilH, ih, kh, oh), padW: padBefore(padding, strideW, dilW, iw, kw, ow),
-    depthMult, inOffset: -zpOf(x),
+    depthMult, inOffset: -zpOf(x), outOffset: zpOf(y), actMin, actMax,
   };
   const bias = b?.data ? Int32Array.from(b.data as Int32Array) : undefined;
   const packed = packConvFilter(ctx.variant, geom, w.data as Int8Array, bias, shift);
   const permute = (a: Int32Array) => (packed.perm ? Int32Array.from(packed.perm, (i) => a[i]) : a);
+  const rq = (packed.requant ?? ((m, sh) => ({ mult: m, shift: sh })))(permute(multiplier), permute(shift));
   const s = ctx.sym;
   const fn = `ef_${dw ? 'dwconv' : 'conv'}_s8${packed.variant === 'portable' ? '' : '_' + packed.variant}`;
   const decls = [
     cArray(`${s}_w`, packed.filter, { align: 8, type: packed.filterType }),
     packed.bias ? cArray(`${s}_b`, packed.bias) : '',
-    cArray(`${s}_m`, padVec(permute(multiplier), 0)),
-    cArray(`${s}_s`, padVec(permute(shift), -1)),
+    cArray(`${s}_m`, padVec(rq.mult, 0)),
+    cArray(`${s}_s`, padVec(rq.shift, -1)),
     cStruct('ef_conv_s8_params', `${s}_p`, [
       ['batches', n], ['in_h', ih], ['in_w', iw], ['in_c', ic], ['out_h', oh], ['out_w', ow], ['out_c', oc],
       ['k_h', kh], ['k_w', kw], ['stride_h', strideH], ['stride_w', strideW], ['dil_h', dilH], ['dil_w', dilW],

@@ -34,11 +34,15 @@ export function lowerFc(ctx: LowerCtx): Step {
       })();
   const [actMin, actMax] = actRange(ctx, y);
   const bias = b?.data ? Int32Array.from(b.data as Int32Array) : undefined;
-  const packed = packFcFilter(ctx.variant, { outDepth, inDepth, inOffset: -zpOf(x), filterOffset: -zpOf(w) }, w.data as Int8Array, bias, mult.shift);
+  const packed = packFcFilter(ctx.variant, { outDepth, inDepth, inOffset: -zpOf(x), filterOffset: -zpOf(w), outOffset: zpOf(y), actMin, actMax }, w.data as Int8Array, bias, mult.shift);
   if (packed.variant !== 'portable' && !perChannel) {
     // optimized kernels index multipliers per output channel
     mult.multiplier = new Int32Array(outDepth).fill(mult.multiplier[0]);
     mult.shift = new Int32Array(outDepth).fill(mult.shift[0]);
+  }
+  if (packed.requant) {
+    const r = packed.requant(mult.multiplier, mult.shift);
+    mult = { multiplier: r.mult, shift: r.shift };
   }
   const s = ctx.sym;
   const fn = `ef_fc_s8${packed.variant === 'portable' ? '' : '_' + packed.variant}`;

@@ -9,6 +9,7 @@ export interface ConvGeom {
   n: number; ih: number; iw: number; ic: number; oh: number; ow: number; oc: number;
   kh: number; kw: number; strideH: number; strideW: number; dilH: number; dilW: number;
   padH: number; padW: number; depthMult: number; inOffset: number;
+  outOffset: number; actMin: number; actMax: number;
 }
 
 export interface PackedConv {
@@ -21,6 +22,9 @@ export interface PackedConv {
   extraFiles: string[];
   /** Order the kernel reads per-channel multipliers and shifts in (identity when absent). */
   perm?: number[];
+  /** Per-channel multipliers and shifts (TFLM's, already in `perm` order) → what the kernel
+   * reads, when a variant precomputes something from them (identity when absent). */
+  requant?: (mult: Int32Array, shift: Int32Array) => { mult: Int32Array; shift: Int32Array };
 }
 
 export interface FcGeom {
@@ -28,6 +32,7 @@ export interface FcGeom {
   inDepth: number;
   inOffset: number;
   filterOffset: number;
+  outOffset: number; actMin: number; actMax: number;
 }
 
 /** bias'[c] = bias[c] + inOffset * sum of row c's weights (rows of length k). */
