@@ -1,0 +1,193 @@
+/**
+ * The optimized kernel families (Arm DSP, Helium/MVE, RV32) against the integer runtime on
+ * shapes the MLPerf models never show: odd and non-multiple-of-4 channel counts, 1/3/4-wide
+ * kernels, strides, SAME/VALID padding, fused ReLU/ReLU6 clamps, output zero points, batch > 1,
+ * effective scales >= 1 (which must fall back to the portable kernel), extreme inputs.
+ * Each case is a one-layer int8 model with seeded random weights; it is compiled per target,
+ * run on QEMU (3 vectors) and compared byte for byte with `Session`.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Graph, Node, Tensor } from '../ir/types.js';
+import { defaultAttrs } from '../formats/tflite/ops.js';
+import { Session } from '../runtime/session.js';
+import { compileGraph } from './emit.js';
+import { buildHost, runHost } from './host.js';
+import { buildFirmware, haveTool, runFirmware } from './mcu.js';
+import { firstDiff } from './testing.js';
+import { outSize } from './lower/q.js';
+
+/** mulberry32: a reproducible stream per case. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Case {
+  name: string;
+  op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'AVERAGE_POOL_2D' | 'MAX_POOL_2D' | 'ADD';
+  in: number[]; // NHWC (or [batch, depth] for FC)
+  outC?: number;
+  k?: [number, number];
+  stride?: [number, number];
+  padding?: 'SAME' | 'VALID';
+  act?: 'NONE' | 'RELU' | 'RELU6';
+  outZp?: number;
+  /** Multiplies the output scale's denominator: > 1 makes the effective scale large. */
+  gain?: number;
+  depthMult?: number;
+}
+
+const CASES: Case[] = [
+  { name: 'conv 3x3 s1 SAME c4->8 relu', op: 'CONV_2D', in: [1, 7, 6, 4], outC: 8, k: [3, 3], act: 'RELU' },
+  { name: 'conv 3x3 s2 VALID c3->17', op: 'CONV_2D', in: [1, 9, 8, 3], outC: 17, k: [3, 3], stride: [2, 2], padding: 'VALID' },
+  { name: 'conv 10x4 s2 SAME c1->16 (KWS-like first layer)', op: 'CONV_2D', in: [1, 13, 6, 1], outC: 16, k: [10, 4], stride: [2, 2], act: 'RELU', outZp: -128 },
+  { name: 'conv 1x1 c16->6 relu6, odd pixel count', op: 'CONV_2D', in: [1, 3, 5, 16], outC: 6, k: [1, 1], act: 'RELU6' },
+  { name: 'conv 1x1 s2 c8->12 (ResNet shortcut-like)', op: 'CONV_2D', in: [1, 6, 6, 8], outC: 12, k: [1, 1], stride: [2, 2] },
+  { name: 'conv 2x3 c5->7 batch 2', op: 'CONV_2D', in: [2, 5, 4, 5], outC: 7, k: [2, 3] },
+  { name: 'conv 3x3 c12->20 large effective scale (portable fallback)', op: 'CONV_2D', in: [1, 4, 4, 12], outC: 20, k: [3, 3], gain: 0.004 },
+  { name: 'dw 3x3 s1 SAME c16 relu', op: 'DEPTHWISE_CONV_2D', in: [1, 9, 5, 16], k: [3, 3], act: 'RELU', outZp: -128 },
+  { name: 'dw 3x3 s1 SAME c64 5 wide (KWS-like)', op: 'DEPTHWISE_CONV_2D', in: [1, 11, 5, 64], k: [3, 3], act: 'RELU', outZp: -100 },
+  { name: 'dw 3x3 s2 VALID c8', op: 'DEPTHWISE_CONV_2D', in: [1, 9, 9, 8], k: [3, 3], stride: [2, 2], padding: 'VALID' },
+  { name: 'dw 5x3 c12 relu6', op: 'DEPTHWISE_CONV_2D', in: [1, 7, 6, 12], k: [5, 3], act: 'RELU6' },
+  { name: 'dw 3x3 c6 (channels not a multiple of 4)', op: 'DEPTHWISE_CONV_2D', in: [1, 5, 5, 6], k: [3, 3] },
+  { name: 'dw 3x3 multiplier 2 c4->8', op: 'DEPTHWISE_CONV_2D', in: [1, 5, 4, 4], k: [3, 3], depthMult: 2 },
+  { name: 'fc 37->11', op: 'FULLY_CONNECTED', in: [1, 37], outC: 11 },
+  { name: 'fc 64->12 batch 3 relu', op: 'FULLY_CONNECTED', in: [3, 64], outC: 12, act: 'RELU' },
+  { name: 'avgpool global 5x5 c64', op: 'AVERAGE_POOL_2D', in: [1, 5, 5, 64], k: [5, 5], padding: 'VALID' },
+  { name: 'avgpool global 25x5 c20', op: 'AVERAGE_POOL_2D', in: [1, 25, 5, 20], k: [25, 5], padding: 'VALID' },
+  { name: 'avgpool 3x3 s2 SAME c7', op: 'AVERAGE_POOL_2D', in: [1, 7, 8, 7], k: [3, 3], stride: [2, 2] },
+  { name: 'maxpool 2x2 s2 c12', op: 'MAX_POOL_2D', in: [1, 6, 7, 12], k: [2, 2], stride: [2, 2], padding: 'VALID' },
+  { name: 'add 6x5x13 relu', op: 'ADD', in: [1, 6, 5, 13], act: 'RELU' },
+  { name: 'add 4x4x16', op: 'ADD', in: [1, 4, 4, 16] },
+];
+
+function tensor(name: string, dtype: Tensor['dtype'], shape: number[], scale: number[], zp: number[], data?: Tensor['data'], axis?: number): Tensor {
+  return { name, dtype, shape, data, quant: { scale, zeroPoint: zp, ...(axis !== undefined ? { axis } : {}) } };
+}
+
+/** A one-layer int8 model for `c` with weights drawn from `r`. */
+export function caseGraph(c: Case, r: () => number): Graph {
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const t = new Map<string, Tensor>();
+  const sx = 0.02 + r() * 0.05, zx = int(-20, 20);
+  t.set('x', tensor('x', 'int8', c.in, [sx], [zx]));
+  const inputs = ['x'];
+  const attrs: Record<string, number | string | boolean | number[]> = { ...defaultAttrs(c.op), fusedActivationFunction: c.act ?? 'NONE' };
+  const outZp = c.outZp ?? int(-30, 30);
+  let outShape: number[];
+  let sy: number;
+  if (c.op === 'CONV_2D' || c.op === 'DEPTHWISE_CONV_2D') {
+    const [n, ih, iw, ic] = c.in;
+    const [kh, kw] = c.k!;
+    const [sh, sw] = c.stride ?? [1, 1];
+    const pad = c.padding ?? 'SAME';
+    const dw = c.op === 'DEPTHWISE_CONV_2D';
+    const oc = dw ? ic * (c.depthMult ?? 1) : c.outC!;
+    const kIn = dw ? 1 : ic;
+    const wShape = dw ? [1, kh, kw, oc] : [oc, kh, kw, ic];
+    const w = Int8Array.from({ length: oc * kh * kw * kIn }, () => int(-127, 127));
+    const sw8 = Array.from({ length: oc }, () => 0.002 + r() * 0.02);
+    t.set('w', tensor('w', 'int8', wShape, sw8, sw8.map(() => 0), w, dw ? 3 : 0));
+    t.set('b', tensor('b', 'int32', [oc], sw8.map((s) => s * sx), sw8.map(() => 0), Int32Array.from({ length: oc }, () => int(-3000, 3000))));
+    inputs.push('w', 'b');
+    Object.assign(attrs, { padding: pad, strideH: sh, strideW: sw, ...(dw ? { depthMultiplier: c.depthMult ?? 1 } : {}) });
+    outShape = [n, outSize(pad, ih, kh, sh, 1), outSize(pad, iw, kw, sw, 1), oc];
+    sy = (sx * 0.011 * Math.sqrt(kh * kw * kIn) * 73 * 73) / 60 * (c.gain ?? 1);
+  } else if (c.op === 'FULLY_CONNECTED') {
+    const [batch, depth] = c.in;
+    const oc = c.outC!;
+    const sw8 = 0.002 + r() * 0.02;
+    t.set('w', tensor('w', 'int8', [oc, depth], [sw8], [0], Int8Array.from({ length: oc * depth }, () => int(-127, 127))));
+    t.set('b', tensor('b', 'int32', [oc], [sw8 * sx], [0], Int32Array.from({ length: oc }, () => int(-3000, 3000))));
+    inputs.push('w', 'b');
+    outShape = [batch, oc];
+    sy = (sx * sw8 * Math.sqrt(depth) * 73 * 73) / 60;
+  } else if (c.op === 'ADD') {
+    t.set('x2', tensor('x2', 'int8', c.in, [0.01 + r() * 0.08], [int(-20, 20)]));
+    inputs.push('x2');
+    outShape = c.in;
+    sy = sx * (1 + r());
+  } else {
+    const [n, ih, iw, ch] = c.in;
+    const [kh, kw] = c.k!;
+    const [sh, sw] = c.stride ?? [1, 1];
+    const pad = c.padding ?? 'SAME';
+    Object.assign(attrs, { padding: pad, strideH: sh, strideW: sw, filterHeight: kh, filterWidth: kw });
+    outShape = [n, outSize(pad, ih, kh, sh, 1), outSize(pad, iw, kw, sw, 1), ch];
+    sy = sx; // pools keep the input's quantization (TFLM requires it)
+  }
+  const pool = c.op === 'AVERAGE_POOL_2D' || c.op === 'MAX_POOL_2D';
+  t.set('y', tensor('y', 'int8', outShape, [sy], [pool ? zx : outZp]));
+  const node: Node = { name: `${c.op}_0`, op: c.op, domain: 'tflite', inputs, outputs: ['y'], attrs };
+  return { name: c.name, tensors: t, nodes: [node], inputs: c.op === 'ADD' ? ['x', 'x2'] : ['x'], outputs: ['y'], source: { format: 'ir' } };
+}
+
+/** Three vectors: uniform random, the int8 extremes alternating, random small values. */
+function vectors(g: Graph, r: () => number): Uint8Array {
+  const per = g.inputs.reduce((s, n) => s + g.tensors.get(n)!.shape.reduce((a, b) => a * b, 1), 0);
+  const out = new Int8Array(3 * per);
+  for (let i = 0; i < per; i++) {
+    out[i] = Math.floor(r() * 256) - 128;
+    out[per + i] = (i * 7919) % 3 === 0 ? 127 : -128;
+    out[2 * per + i] = Math.floor(r() * 17) - 8;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+function expected(g: Graph, inputs: Uint8Array): Uint8Array {
+  const s = new Session(g);
+  const sizes = g.inputs.map((n) => g.tensors.get(n)!.shape.reduce((a, b) => a * b, 1));
+  const per = sizes.reduce((a, b) => a + b, 0);
+  const outs: Uint8Array[] = [];
+  for (let v = 0; v * per < inputs.length; v++) {
+    const feeds: Record<string, Int8Array> = {};
+    let o = v * per;
+    g.inputs.forEach((n, i) => {
+      feeds[n] = Int8Array.from(new Int8Array(inputs.buffer, inputs.byteOffset + o, sizes[i]));
+      o += sizes[i];
+    });
+    const y = s.run(feeds)[g.outputs[0]] as Int8Array;
+    outs.push(new Uint8Array(y.buffer, y.byteOffset, y.length).slice());
+  }
+  return Uint8Array.from(outs.flatMap((u) => [...u]));
+}
+
+const TARGETS: [string, string][] = [['cortex-m4', 'qemu-system-arm'], ['cortex-m55', 'qemu-system-arm'], ['rv32imac', 'qemu-system-riscv32']];
+
+for (const [target, qemu] of TARGETS) {
+  test(`optimized kernels on ${target} == integer runtime on ${CASES.length} odd layers`, { skip: !haveTool(qemu) && `${qemu} not installed (scripts/setup-system.sh)` }, async (t) => {
+    let optimized = 0;
+    for (const [i, c] of CASES.entries()) {
+      await t.test(c.name, async () => {
+        const r = rng(1000 + i);
+        const g = caseGraph(c, r);
+        const inputs = vectors(g, r);
+        const want = expected(g, inputs);
+        const comp = compileGraph(g, { target, force: true });
+        if (comp.steps.some((s) => s.variant !== 'portable')) optimized++;
+        const run = await runFirmware(buildFirmware(comp, inputs), comp);
+        const per = want.length / 3;
+        assert.equal(firstDiff(run.outputs, want, per), '', `${c.name} on ${target} (seed ${1000 + i}, variants ${comp.steps.map((s) => s.variant).join(',')})`);
+      });
+    }
+    assert.ok(optimized >= CASES.length / 3, `only ${optimized} of ${CASES.length} cases used an optimized kernel on ${target}`);
+  });
+}
+
+test(`portable kernels on the host == integer runtime on ${CASES.length} odd layers`, () => {
+  for (const [i, c] of CASES.entries()) {
+    const r = rng(1000 + i);
+    const g = caseGraph(c, r);
+    const inputs = vectors(g, r);
+    const want = expected(g, inputs);
+    const out = runHost(buildHost(compileGraph(g, { target: 'host' })), inputs);
+    assert.equal(firstDiff(out, want, want.length / 3), '', c.name);
+  }
+});
