@@ -1,5 +1,7 @@
 /**
- * The optimized kernel families (Arm DSP, Helium/MVE, RV32) against the integer runtime on
+ * The optimized kernel families (Arm DSP, Helium/MVE, RV32) and the portable kernels of the
+ * less common ops (SUB, MEAN, table-driven LOGISTIC/TANH/HARD_SWISH/QUANTIZE) against the
+ * integer runtime on
  * shapes the MLPerf models never show: odd and non-multiple-of-4 channel counts, 1/3/4-wide
  * kernels, strides, SAME/VALID padding, fused ReLU/ReLU6 clamps, output zero points, batch > 1,
  * effective scales >= 1 (which must fall back to the portable kernel), extreme inputs.
@@ -31,7 +33,11 @@ function rng(seed: number): () => number {
 
 interface Case {
   name: string;
-  op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'AVERAGE_POOL_2D' | 'MAX_POOL_2D' | 'ADD';
+  op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'AVERAGE_POOL_2D' | 'MAX_POOL_2D' | 'ADD' | 'SUB' | 'MEAN' | 'LOGISTIC' | 'TANH' | 'HARD_SWISH' | 'QUANTIZE';
+  /** SUB: shape of the second input (broadcast); MEAN: axes. */
+  in2?: number[];
+  axes?: number[];
+  keepDims?: boolean;
   in: number[]; // NHWC (or [batch, depth] for FC)
   outC?: number;
   k?: [number, number];
@@ -66,6 +72,15 @@ const CASES: Case[] = [
   { name: 'maxpool 2x2 s2 c12', op: 'MAX_POOL_2D', in: [1, 6, 7, 12], k: [2, 2], stride: [2, 2], padding: 'VALID' },
   { name: 'add 6x5x13 relu', op: 'ADD', in: [1, 6, 5, 13], act: 'RELU' },
   { name: 'add 4x4x16', op: 'ADD', in: [1, 4, 4, 16] },
+  { name: 'sub 5x3x6 relu', op: 'SUB', in: [1, 5, 3, 6], act: 'RELU' },
+  { name: 'sub broadcast over channels', op: 'SUB', in: [1, 4, 3, 8], in2: [1, 1, 1, 8] },
+  { name: 'mean H,W keep dims (global average)', op: 'MEAN', in: [1, 5, 7, 12], axes: [1, 2], keepDims: true },
+  { name: 'mean axis 2 of rank 3, same quantization', op: 'MEAN', in: [3, 9, 5], axes: [-1], gain: 0 },
+  { name: 'mean axes 1,3 requantized', op: 'MEAN', in: [2, 6, 4, 5], axes: [1, 3] },
+  { name: 'logistic', op: 'LOGISTIC', in: [1, 3, 50] },
+  { name: 'tanh', op: 'TANH', in: [2, 77] },
+  { name: 'hard swish', op: 'HARD_SWISH', in: [1, 4, 4, 9] },
+  { name: 'quantize int8 -> int8 (requantize)', op: 'QUANTIZE', in: [1, 130] },
 ];
 
 function tensor(name: string, dtype: Tensor['dtype'], shape: number[], scale: number[], zp: number[], data?: Tensor['data'], axis?: number): Tensor {
@@ -109,11 +124,21 @@ export function caseGraph(c: Case, r: () => number): Graph {
     inputs.push('w', 'b');
     outShape = [batch, oc];
     sy = (sx * sw8 * Math.sqrt(depth) * 73 * 73) / 60;
-  } else if (c.op === 'ADD') {
-    t.set('x2', tensor('x2', 'int8', c.in, [0.01 + r() * 0.08], [int(-20, 20)]));
+  } else if (c.op === 'ADD' || c.op === 'SUB') {
+    t.set('x2', tensor('x2', 'int8', c.in2 ?? c.in, [0.01 + r() * 0.08], [int(-20, 20)]));
     inputs.push('x2');
     outShape = c.in;
     sy = sx * (1 + r());
+  } else if (c.op === 'MEAN') {
+    const rank = c.in.length, axes = c.axes!.map((a) => (a < 0 ? a + rank : a));
+    t.set('axes', { name: 'axes', dtype: 'int32', shape: [axes.length], data: Int32Array.from(c.axes!) });
+    inputs.push('axes');
+    attrs.keepDims = c.keepDims ?? false;
+    outShape = c.keepDims ? c.in.map((d, k) => (axes.includes(k) ? 1 : d)) : c.in.filter((_, k) => !axes.includes(k));
+    sy = c.gain === 0 ? sx : sx * (0.3 + r());
+  } else if (c.op === 'LOGISTIC' || c.op === 'TANH' || c.op === 'HARD_SWISH' || c.op === 'QUANTIZE') {
+    outShape = c.in;
+    sy = c.op === 'LOGISTIC' ? 1 / 256 : c.op === 'TANH' ? 1 / 128 : sx * (0.5 + r());
   } else {
     const [n, ih, iw, ch] = c.in;
     const [kh, kw] = c.k!;
@@ -123,10 +148,11 @@ export function caseGraph(c: Case, r: () => number): Graph {
     outShape = [n, outSize(pad, ih, kh, sh, 1), outSize(pad, iw, kw, sw, 1), ch];
     sy = sx; // pools keep the input's quantization (TFLM requires it)
   }
-  const pool = c.op === 'AVERAGE_POOL_2D' || c.op === 'MAX_POOL_2D';
-  t.set('y', tensor('y', 'int8', outShape, [sy], [pool ? zx : outZp]));
+  const pool = c.op === 'AVERAGE_POOL_2D' || c.op === 'MAX_POOL_2D' || (c.op === 'MEAN' && c.gain === 0);
+  const yZp = pool ? zx : c.op === 'LOGISTIC' ? -128 : c.op === 'TANH' ? 0 : outZp;
+  t.set('y', tensor('y', 'int8', outShape, [sy], [yZp]));
   const node: Node = { name: `${c.op}_0`, op: c.op, domain: 'tflite', inputs, outputs: ['y'], attrs };
-  return { name: c.name, tensors: t, nodes: [node], inputs: c.op === 'ADD' ? ['x', 'x2'] : ['x'], outputs: ['y'], source: { format: 'ir' } };
+  return { name: c.name, tensors: t, nodes: [node], inputs: c.op === 'ADD' || c.op === 'SUB' ? ['x', 'x2'] : ['x'], outputs: ['y'], source: { format: 'ir' } };
 }
 
 /** Three vectors: uniform random, the int8 extremes alternating, random small values. */

@@ -1,4 +1,4 @@
-/* ADD and MUL, int8, with 4-D broadcasting (TFLM reference_integer_ops Add / Mul). */
+/* ADD, SUB and MUL, int8, with 4-D broadcasting (TFLM reference_integer_ops Add / Mul). */
 #ifndef EF_ELEMENTWISE_S8_H
 #define EF_ELEMENTWISE_S8_H
 #include "ef_common.h"
@@ -8,8 +8,8 @@ typedef struct {
   int32_t s1[4], s2[4];     /* element strides of each input; 0 on a broadcast dim */
   int32_t flat;             /* 1: same shapes, one flat loop */
   int32_t in1_offset, in2_offset, out_offset, act_min, act_max;
-  int32_t left_shift;       /* ADD only */
-  int32_t in1_mult, in1_shift, in2_mult, in2_shift; /* ADD only */
+  int32_t left_shift;       /* ADD and SUB only */
+  int32_t in1_mult, in1_shift, in2_mult, in2_shift; /* ADD and SUB only */
   int32_t out_mult, out_shift;
 } ef_elementwise_s8_params;
 
@@ -20,5 +20,6 @@ void ef_maximum_s8(const ef_elementwise_s8_params *p, const int8_t *a, const int
 void ef_minimum_s8(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 void ef_maximum_s8_mve(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 void ef_minimum_s8_mve(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+void ef_sub_s8(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 void ef_mul_s8(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 #endif

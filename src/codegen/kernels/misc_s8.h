@@ -27,5 +27,18 @@ typedef struct {
 void ef_leaky_relu_s8(const ef_leaky_relu_s8_params *p, const int8_t *in, int8_t *out);
 void ef_leaky_relu_s8_mve(const ef_leaky_relu_s8_params *p, const int8_t *in, int8_t *out);
 
+typedef struct {
+  int32_t size;
+  const int8_t *table; /* 256 entries, index = input + 128 */
+} ef_lut_s8_params;
+void ef_lut_s8(const ef_lut_s8_params *p, const int8_t *in, int8_t *out);
+
+typedef struct {
+  int32_t dims[4];  /* input shape padded to rank 4 */
+  int32_t ostr[4];  /* output element stride per input dim, 0 on reduced dims */
+  int32_t n_out, count, mode, in_zero_point, out_zero_point, mult, shift;
+} ef_mean_s8_params;
+void ef_mean_s8(const ef_mean_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
+
 void ef_copy_bytes(const void *in, void *out, int32_t n);
 #endif

@@ -1,13 +1,16 @@
-/** QUANTIZE float32→int8 and DEQUANTIZE int8→float32 at the edges of an int8 graph. */
+/** QUANTIZE float32→int8 and DEQUANTIZE int8→float32 at the edges of an int8 graph; QUANTIZE
+ * int8→int8 (a requantization inside the graph) is a table (lut.ts). */
 import { fail } from '../../ir/errors.js';
 import { numel } from '../../ir/shape.js';
 import { cStruct } from '../carray.js';
 import { input, scaleOf, zpOf } from './q.js';
 import { Lowerer, Step } from './types.js';
+import { lowerLut } from './lut.js';
 
 function edge(ctx: Parameters<Lowerer>[0], q: boolean): Step {
   const x = input(ctx, 0, 'input');
   const y = ctx.outputs[0];
+  if (q && x.dtype === 'int8' && y.dtype === 'int8') return lowerLut(ctx);
   const [from, to] = q ? ['float32', 'int8'] : ['int8', 'float32'];
   if (x.dtype !== from || y.dtype !== to) fail('unsupported-op', `${ctx.node.op} ${x.dtype}→${y.dtype} has no C kernel (only ${from}→${to} at graph edges)`, { node: ctx.node.name });
   const qt = q ? y : x;

@@ -1,4 +1,4 @@
-/** ADD / MUL int8 → ef_add_s8 / ef_mul_s8 (TFLM add_common / mul_common prepare). */
+/** ADD / SUB / MUL int8 → ef_add_s8 / ef_sub_s8 / ef_mul_s8 (TFLM add_common / sub_common / mul_common prepare). */
 import { fail } from '../../ir/errors.js';
 import { quantizeMultiplier, quantizeMultiplierSmallerThanOneExp } from '../../runtime/fixedpoint.js';
 import { broadcastShapes, numel, shapeEq } from '../../ir/shape.js';
@@ -24,6 +24,7 @@ function bstrides(s: number[], out: number[]): number[] {
 
 export function lowerElementwise(ctx: LowerCtx): Step {
   const add = ctx.node.op === 'ADD';
+  const sub = ctx.node.op === 'SUB';
   const maxmin = ctx.node.op === 'MAXIMUM' || ctx.node.op === 'MINIMUM';
   const a = input(ctx, 0, 'input 1'), b = input(ctx, 1, 'input 2');
   const y = ctx.outputs[0];
@@ -52,7 +53,15 @@ export function lowerElementwise(ctx: LowerCtx): Step {
       scratchBytes: 0, macs: 0, constBytes: 0,
     };
   }
-  if (add) {
+  if (sub) {
+    // TFLM's sub_common computes SUB's real multipliers in float32 (ADD's in double)
+    const f = Math.fround, twiceMax = f(2 * Math.max(f(s1), f(s2)));
+    const q1 = quantizeMultiplierSmallerThanOneExp(f(f(s1) / twiceMax), 'SUB input 1 multiplier');
+    const q2 = quantizeMultiplierSmallerThanOneExp(f(f(s2) / twiceMax), 'SUB input 2 multiplier');
+    const qo = quantizeMultiplierSmallerThanOneExp(f(twiceMax / f(2 ** 20 * f(so))), 'SUB output multiplier');
+    fields.push(['left_shift', 20], ['in1_mult', q1.multiplier], ['in1_shift', q1.shift], ['in2_mult', q2.multiplier], ['in2_shift', q2.shift],
+      ['out_mult', qo.multiplier], ['out_shift', qo.shift]);
+  } else if (add) {
     const leftShift = 20;
     const twiceMax = 2 * Math.max(s1, s2);
     const q1 = quantizeMultiplierSmallerThanOneExp(s1 / twiceMax, 'ADD input 1 multiplier');
@@ -67,12 +76,12 @@ export function lowerElementwise(ctx: LowerCtx): Step {
   const s = ctx.sym;
   // Optimized ADD (same shapes): the DSP one relies on |(x + off) << 20| < 2^29 and rs <= 31.
   const v = add && (ctx.variant === 'dsp' || ctx.variant === 'mve') ? ctx.variant : 'portable';
-  const fn = add ? `ef_add_s8${v === 'portable' ? '' : '_' + v}` : 'ef_mul_s8';
+  const fn = add ? `ef_add_s8${v === 'portable' ? '' : '_' + v}` : sub ? 'ef_sub_s8' : 'ef_mul_s8';
   return {
     node: ctx.node.name, op: ctx.node.op, variant: v,
-    files: ['ef_common.h', 'elementwise_s8.h', add ? 'add_s8.c' : 'mul_s8.c', ...(v === 'portable' ? [] : [`add_s8_${v}.c`])],
+    files: ['ef_common.h', 'elementwise_s8.h', add ? 'add_s8.c' : sub ? 'sub_s8.c' : 'mul_s8.c', ...(v === 'portable' ? [] : [`add_s8_${v}.c`])],
     decls: cStruct('ef_elementwise_s8_params', `${s}_p`, fields),
     call: (io) => `${fn}(&${s}_p, ${io.inputs[0]}, ${io.inputs[1]}, ${io.outputs[0]});`,
-    scratchBytes: 0, macs: add ? 0 : numel(out), constBytes: 0,
+    scratchBytes: 0, macs: add || sub ? 0 : numel(out), constBytes: 0,
   };
 }

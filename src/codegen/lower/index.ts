@@ -7,6 +7,8 @@ import { lowerSoftmax } from './softmax.js';
 import { lowerElementwise } from './elementwise.js';
 import { lowerConcat, lowerLeakyRelu, lowerPad, lowerRelu, lowerReshape } from './misc.js';
 import { lowerDequantize, lowerQuantize } from './edges.js';
+import { LUT_OPS, lowerLut } from './lut.js';
+import { lowerMean } from './mean.js';
 
 export const INT8_LOWERERS: Record<string, Lowerer> = {
   CONV_2D: lowerConv,
@@ -16,6 +18,8 @@ export const INT8_LOWERERS: Record<string, Lowerer> = {
   MAX_POOL_2D: lowerPool,
   SOFTMAX: lowerSoftmax,
   ADD: lowerElementwise,
+  SUB: lowerElementwise,
+  MEAN: lowerMean,
   MUL: lowerElementwise,
   RELU: lowerRelu,
   RELU6: lowerRelu,
@@ -31,4 +35,5 @@ export const INT8_LOWERERS: Record<string, Lowerer> = {
   MINIMUM: lowerElementwise,
   QUANTIZE: lowerQuantize,
   DEQUANTIZE: lowerDequantize,
+  ...Object.fromEntries(LUT_OPS.map((op) => [op, lowerLut])),
 };

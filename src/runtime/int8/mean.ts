@@ -49,6 +49,28 @@ export function meanInt(p: MeanParams, inp: IntArray, out: IntArray, acc: Int32A
   }
 }
 
+/**
+ * Which of TFLM's paths a MEAN takes and its multiplier (shared with the C generator, which
+ * must pick the same path). `qi`/`qo`: input/output scale and zero point.
+ */
+export function meanQuant(shape: number[], axes: number[], keep: boolean, qi: { scale: number; zeroPoint: number }, qo: { scale: number; zeroPoint: number }, rounding: Rounding): { mode: MeanMode; multiplier: number; shift: number; count: number } {
+  const count = axes.reduce((a, k) => a * shape[k], 1);
+  let { multiplier, shift } = quantizeMultiplier(qi.scale / qo.scale, 'MEAN multiplier', rounding);
+  let mode: MeanMode;
+  if (shape.length === 4 && keep && axes.length === 2 && axes.includes(1) && axes.includes(2)) mode = 'hw';
+  else if (qi.zeroPoint === qo.zeroPoint && Math.fround(qi.scale) === Math.fround(qo.scale)) mode = 'plain';
+  else {
+    mode = 'requant';
+    // Fold 1/count into the multiplier exactly as QuantizedMeanOrSum does (64-bit integer math).
+    // shift = floor(log2(count)) = 63 - clz64(count), then clamped.
+    let s = 31 - Math.clz32(count);
+    s = Math.min(s, 32, 31 + shift);
+    multiplier = Number((BigInt(multiplier) << BigInt(s)) / BigInt(count));
+    shift -= s;
+  }
+  return { mode, multiplier, shift, count };
+}
+
 function prepare(ctx: PrepareContext): PreparedKernel {
   const x = input(ctx, 0);
   const y = output(ctx);
@@ -65,21 +87,7 @@ function prepare(ctx: PrepareContext): PreparedKernel {
   const reducedShape = x.shape.map((d, k) => (axes.includes(k) ? 1 : d));
   const shape = keep ? reducedShape : x.shape.filter((_, k) => !axes.includes(k));
   const rounding = roundingOf(ctx);
-  const base = quantizeMultiplier(qi.scale / qo.scale, 'MEAN multiplier', rounding);
-  let mode: MeanMode;
-  let { multiplier, shift } = base;
-  const hw = rank === 4 && keep && axes.length === 2 && axes.includes(1) && axes.includes(2);
-  if (hw) mode = 'hw';
-  else if (qi.zeroPoint === qo.zeroPoint && Math.fround(qi.scale) === Math.fround(qo.scale)) mode = 'plain';
-  else {
-    mode = 'requant';
-    // Fold 1/count into the multiplier exactly as QuantizedMeanOrSum does (64-bit integer math).
-    // shift = floor(log2(count)) = 63 - clz64(count), then clamped.
-    let s = 31 - Math.clz32(count);
-    s = Math.min(s, 32, 31 + shift);
-    multiplier = Number((BigInt(multiplier) << BigInt(s)) / BigInt(count));
-    shift -= s;
-  }
+  const { mode, multiplier, shift } = meanQuant(x.shape, axes, keep, qi, qo, rounding);
   const [min, max] = dtypeRange(dtype);
   const inStrides = strides(x.shape);
   const outStrides = strides(reducedShape);
