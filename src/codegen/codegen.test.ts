@@ -1,7 +1,7 @@
 /**
  * Generated C vs the integer runtime and TFLM's golden vectors: on the host for every
  * MLPerf Tiny int8 model (all 32 vectors, -Wall -Wextra -Werror, once with ASan+UBSan), and
- * on QEMU (Cortex-M4, Cortex-M55, RV32) for KWS and IC on 2 vectors each to keep CI short;
+ * on QEMU (Cortex-M4, Cortex-M33, Cortex-M55, RV32) for KWS and IC on 2 vectors each to keep CI short;
  * `npm run bench -- --device all` runs more vectors and every target.
  */
 import { test } from 'node:test';
@@ -32,7 +32,7 @@ test('host C with ASan+UBSan: KWS, 4 vectors', { skip: noShared }, () => {
   assert.equal(firstDiff(out, g.outputs.subarray(0, 4 * g.outBytes), g.outBytes), '');
 });
 
-const QEMU: [string, string][] = [['cortex-m4', 'qemu-system-arm'], ['cortex-m55', 'qemu-system-arm'], ['rv32imac', 'qemu-system-riscv32']];
+const QEMU: [string, string][] = [['cortex-m4', 'qemu-system-arm'], ['cortex-m33', 'qemu-system-arm'], ['cortex-m55', 'qemu-system-arm'], ['rv32imac', 'qemu-system-riscv32']];
 for (const [target, qemu] of QEMU) {
   for (const name of ['kws_ref_model', 'pretrainedResnet_quant']) {
     const skip = noShared || (!haveTool(qemu) && `${qemu} not installed (scripts/setup-system.sh)`);

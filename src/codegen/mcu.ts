@@ -5,6 +5,8 @@
  * Machines (memory maps checked on Debian 12's QEMU 7.2):
  *   cortex-m4  mps2-an386  code 0x00000000, data 0x20000000
  *   cortex-m7  mps2-an500  code 0x00000000, data 0x20000000
+ *   cortex-m33 mps2-an505  Secure state: code 0x10000000 (SSRAM1, Secure alias), data 0x38000000
+ *                          (SSRAM2, Secure alias)
  *   cortex-m55 mps3-an547  code 0x10000000 (ITCM, Secure alias), constants 0x11000000 (2 MB
  *                          SRAM, Secure alias: the ITCM cannot hold the float baselines),
  *                          data 0x30000000 (DTCM)
@@ -39,6 +41,7 @@ interface Machine {
 const MACHINES: Record<string, Machine> = {
   'cortex-m4': { qemu: 'qemu-system-arm', args: ['-M', 'mps2-an386'], arch: 'arm', code: ['0x00000000', '4M'], data: ['0x20000000', '4M'] },
   'cortex-m7': { qemu: 'qemu-system-arm', args: ['-M', 'mps2-an500'], arch: 'arm', code: ['0x00000000', '4M'], data: ['0x20000000', '4M'] },
+  'cortex-m33': { qemu: 'qemu-system-arm', args: ['-M', 'mps2-an505'], arch: 'arm', code: ['0x10000000', '4M'], data: ['0x38000000', '2M'] },
   'cortex-m55': { qemu: 'qemu-system-arm', args: ['-M', 'mps3-an547'], arch: 'arm', code: ['0x10000000', '512K'], data: ['0x30000000', '512K'], rodata: ['0x11000000', '2M'] },
   rv32imac: { qemu: 'qemu-system-riscv32', args: ['-M', 'virt', '-bios', 'none'], arch: 'rv32' },
 };
