@@ -147,3 +147,40 @@ test('openWakeWord embedding quantized by our quantizer on QEMU Cortex-M55 == in
   assert.equal(firstDiff(r.outputs, ww.outputs, ww.outBytes), '');
   assert.ok((c.variants.mve ?? 0) > 0, 'optimized kernels used');
 });
+
+test('openWakeWord heads quantized by our quantizer (int8 + float fallback + IF verifier): host C and QEMU == integer runtime, both branches', async () => {
+  const { loadWakewordModels, WAKEWORD_HEADS } = await import('../data/wakeword.js');
+  const { toTfliteForm, calibrateGraph } = await import('../quant/pipeline.js');
+  const { quantizeGraph } = await import('../quant/quantize.js');
+  const { Session } = await import('../runtime/session.js');
+  const models = await loadWakewordModels('onnx', WAKEWORD_HEADS);
+  let seed = 11;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
+  let withIf = 0;
+  for (const [head, onnx] of Object.entries(models.heads)) {
+    const { graph: g } = toTfliteForm(onnx);
+    const inName = g.inputs[0];
+    const n = g.tensors.get(inName)!.shape.reduce((a, b) => a * b, 1);
+    const samples = Array.from({ length: 8 }, () => ({ [inName]: Float32Array.from({ length: n }, () => rnd() * 4 - 2) }));
+    const q = quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }));
+    const c = compileGraph(q, { target: 'host' });
+    const hasIf = c.steps.some((s) => s.op === 'IF');
+    if (hasIf) withIf++;
+    const qn = q.tensors.get(q.inputs[0])!.shape.reduce((a, b) => a * b, 1);
+    const vecs = 8;
+    const x = Int8Array.from({ length: vecs * qn }, () => Math.floor(rnd() * 256) - 128);
+    const s = new Session(q);
+    const want: number[] = [];
+    for (let v = 0; v < vecs; v++) want.push(...(s.run({ [q.inputs[0]]: x.slice(v * qn, (v + 1) * qn) })[s.outputs[0].name] as Int8Array));
+    const wantBytes = Uint8Array.from(want, (v) => v & 0xff);
+    assert.equal(firstDiff(runHost(buildHost(c), new Uint8Array(x.buffer)), wantBytes, want.length / vecs), '', `${head} host`);
+    if (hasIf && haveTool('qemu-system-arm')) {
+      const cm = compileGraph(q, { target: 'cortex-m4' });
+      const r = await runFirmware(buildFirmware(cm, new Uint8Array(x.buffer)), cm);
+      assert.equal(firstDiff(r.outputs, wantBytes, want.length / vecs), '', `${head} Cortex-M4`);
+      // the verifier branch costs far more than the pass-through: both must have run
+      assert.ok(Math.max(...r.instructions) > 2 * Math.min(...r.instructions), `${head}: only one IF branch taken (${r.instructions.join(', ')})`);
+    }
+  }
+  assert.ok(withIf >= 1, 'at least one head has the IF verifier');
+});

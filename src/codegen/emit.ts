@@ -1,5 +1,6 @@
 /**
- * The C emitter: an int8 TFLite-family graph → a self-contained C99 library.
+ * The C emitter: an int8 TFLite-family graph → a self-contained C99 library. Nodes the
+ * quantizer left in float (float fallback) get the float kernels; IF nodes become C branches.
  *
  *   model.h   two-call API (init, invoke on caller-owned buffers), shapes and quantization
  *             as constants
@@ -16,7 +17,8 @@ import { getTarget, Target } from '../targets/index.js';
 import { cArray, cIdent } from './carray.js';
 import { INT8_LOWERERS } from './lower/index.js';
 import { FLOAT_LOWERERS } from './lower/float.js';
-import { Step, Variant } from './lower/types.js';
+import { Lowerer, Step } from './lower/types.js';
+import { lowerIf } from './lower/control.js';
 import { kernelExists, readKernel } from './sources.js';
 import { variantFor } from './select.js';
 import { buildFiles, readmeFile } from './project.js';
@@ -74,76 +76,23 @@ export function compileGraph(g: Graph, opts: CompileOptions = {}): CompiledModel
   // graphs whose activations are all float32 get the float baseline kernels.
   const acts = order.flatMap((n) => [...n.inputs, ...n.outputs]).filter((t) => t && !isConstant(g, t)).map((t) => getTensor(g, t).dtype);
   const family = acts.some((d) => d === 'int8') ? 'int8' : 'float32';
-  const table = family === 'float32' ? FLOAT_LOWERERS : INT8_LOWERERS;
-  const missing = [...new Set(order.map((n) => n.op).filter((op) => !table[op]))];
-  if (missing.length)
-    fail('unsupported-op', `no ${family} C kernel for ${missing.join(', ')} (supported: ${Object.keys(table).sort().join(', ')}); run those on the host or replace them before compiling`, where);
+  checkKernels(g, where);
   for (const i of [...g.inputs, ...g.outputs]) {
     const t = getTensor(g, i);
     if (t.dtype !== 'int8' && t.dtype !== 'float32') fail('bad-dtype', `graph ${g.inputs.includes(i) ? 'input' : 'output'} '${i}' is ${t.dtype}; compile supports int8 and float32 inputs/outputs`, where);
   }
   const ctypeOf = (tensor: string) => (getTensor(g, tensor).dtype === 'float32' ? 'float' : 'int8_t');
 
-  const steps = new Map<string, Step>();
-  order.forEach((node: Node, i: number) => {
-    const lower = table[node.op];
-    const variant: Variant = variantFor(target, node.op, opts.kernels ?? 'auto');
-    steps.set(node.name, lower({
-      graph: g, node, variant, sym: `L${i}`,
-      inputs: node.inputs.map((n) => (n ? getTensor(g, n, { node: node.name }) : undefined)),
-      outputs: node.outputs.map((n) => getTensor(g, n, { node: node.name })),
-    }));
-  });
-
-  const plan = planMemory(g, order, {
-    alignment: ALIGN, inputsInArena: false, outputsInArena: false,
-    scratchBytes: (n) => steps.get(n.name)?.scratchBytes ?? 0,
-  });
+  const shared: Shared = { target, kernels: opts.kernels ?? 'auto', constDecls: [], constSym: new Map(), decls: [], files: new Set(), variants: {}, where };
+  const main = schedule(g, 'L', shared);
+  const { plan, steps } = main;
+  const body = main.body({ inputs: g.inputs.map((_, i) => `input${i}`), outputs: g.outputs.map((_, i) => `output${i}`), base: `${name}_arena`, hooks: true });
+  const { constDecls, decls, files, variants } = shared;
 
   const prefix = name.toUpperCase();
   const api = { init: `${name}_init`, invoke: `${name}_invoke` };
   const ins = g.inputs.map((n) => info(getTensor(g, n)));
   const outs = g.outputs.map((n) => info(getTensor(g, n)));
-  const constDecls: string[] = [];
-  const constSym = new Map<string, string>();
-  const sym = (tensor: string): string => {
-    const gi = g.inputs.indexOf(tensor);
-    if (gi >= 0) return `input${gi}`;
-    const go = g.outputs.indexOf(tensor);
-    if (go >= 0) return `output${go}`;
-    if (isConstant(g, tensor)) {
-      let s = constSym.get(tensor);
-      if (!s) {
-        s = `C${constSym.size}_${cIdent(tensor).slice(0, 40)}`;
-        constSym.set(tensor, s);
-        constDecls.push(cArray(s, getTensor(g, tensor).data!, { align: 8 }));
-      }
-      return s;
-    }
-    const off = plan.offsets.get(tensor);
-    if (off === undefined) fail('internal', `tensor '${tensor}' was not planned`, where);
-    return ctypeOf(tensor) === 'float' ? `((float *)(void *)(${name}_arena + ${off}))` : `(${name}_arena + ${off})`;
-  };
-
-  const body: string[] = [];
-  const decls: string[] = [];
-  const files = new Set<string>();
-  const variants: Record<string, number> = {};
-  order.forEach((node, i) => {
-    const st = steps.get(node.name)!;
-    st.files.forEach((f) => files.add(f));
-    variants[st.variant] = (variants[st.variant] ?? 0) + 1;
-    decls.push(`/* ${i}: ${node.op} ${node.name} */\n${st.decls}`);
-    const reads = new Set(st.reads ?? node.inputs);
-    const io = {
-      inputs: node.inputs.map((n) => (n && reads.has(n) ? sym(n) : 'NULL')),
-      outputs: node.outputs.map(sym),
-      scratch: st.scratchBytes > 0 ? `(void *)(${name}_arena + ${plan.offsets.get(`scratch:${node.name}`)})` : 'NULL',
-    };
-    body.push(`  EF_LAYER_HOOK(${i});`, `  ${st.call(io)}`);
-  });
-  body.push(`  EF_LAYER_HOOK(${order.length});`);
-
   const sig = [...g.inputs.map((t, i) => `const ${ctypeOf(t)} *input${i}`), ...g.outputs.map((t, i) => `${ctypeOf(t)} *output${i}`)].join(', ');
   const headers = [...files].filter((f) => f.endsWith('.h') && f !== 'ef_common.h');
   const arenaBytes = Math.max(plan.arenaBytes, 1);
@@ -183,13 +132,133 @@ export function compileGraph(g: Graph, opts: CompileOptions = {}): CompiledModel
   out.set(`${name}.c`, modelC);
   for (const f of [...withIncludes(files)].sort()) out.set(f, readKernel(f));
   if (opts.dsp) for (const [f, src] of opts.dsp.sources) out.set(f, src);
-  const macs = [...steps.values()].reduce((s, x) => s + x.macs, 0);
-  const constBytes = [...steps.values()].reduce((s, x) => s + x.constBytes, 0);
-  const compiled: CompiledModel = { name, target, files: out, steps: [...steps.values()], plan, inputs: ins, outputs: outs, macs, constBytes, variants, family };
+  const macs = steps.reduce((s, x) => s + x.macs, 0);
+  const constBytes = steps.reduce((s, x) => s + x.constBytes, 0);
+  const compiled: CompiledModel = { name, target, files: out, steps, plan, inputs: ins, outputs: outs, macs, constBytes, variants, family };
   for (const [f, src] of buildFiles(compiled)) out.set(f, src);
   out.set('README.md', readmeFile(compiled, g));
   checkFit(compiled, opts.force ?? false, g.source.file);
   return compiled;
+}
+
+/** Per-compilation state shared by the main schedule and the branches of IF nodes. */
+interface Shared {
+  target: Target;
+  kernels: 'auto' | 'portable';
+  constDecls: string[];
+  constSym: Map<Tensor, string>;
+  decls: string[];
+  files: Set<string>;
+  variants: Record<string, number>;
+  where: { file?: string };
+}
+
+/** Which op table a node lowers through: the int8 one if it touches int8 activations (QUANTIZE
+ * and DEQUANTIZE included), else the float one (float fallback nodes inside int8 graphs too). */
+function tableFor(g: Graph, node: Node): Record<string, Lowerer> {
+  const ts = [...node.inputs, ...node.outputs].filter((t) => t && !isConstant(g, t));
+  return ts.some((t) => getTensor(g, t).dtype === 'int8') ? INT8_LOWERERS : FLOAT_LOWERERS;
+}
+
+/** Every op of the graph and of its IF branches has a kernel, or one error names all that lack one. */
+function checkKernels(g: Graph, where: { file?: string }): void {
+  const missing = new Map<string, Set<string>>();
+  const walk = (sg: Graph) => {
+    for (const n of sg.nodes) {
+      if (n.op === 'IF') {
+        for (const k of ['thenSubgraph', 'elseSubgraph']) {
+          const b = n.attrs[k] as { graph?: Graph } | undefined;
+          if (!b?.graph) fail('unsupported-op', `IF ${n.name} has no ${k}`, { ...where, node: n.name });
+          walk(b.graph);
+        }
+        continue;
+      }
+      const table = tableFor(sg, n);
+      if (table[n.op]) continue;
+      const fam = table === INT8_LOWERERS ? 'int8' : 'float32';
+      if (!missing.has(fam)) missing.set(fam, new Set());
+      missing.get(fam)!.add(n.op);
+    }
+  };
+  walk(g);
+  if (missing.size) {
+    const parts = [...missing].map(([fam, ops]) => `no ${fam} C kernel for ${[...ops].join(', ')} (supported: ${Object.keys(fam === 'int8' ? INT8_LOWERERS : FLOAT_LOWERERS).sort().join(', ')})`);
+    fail('unsupported-op', `${parts.join('; ')}; run those on the host or replace them before compiling`, where);
+  }
+}
+
+interface Schedule {
+  steps: Step[];
+  plan: MemoryPlan;
+  /** The C statements, given the names of the graph's inputs/outputs and of the arena base. */
+  body(io: { inputs: string[]; outputs: string[]; base: string; hooks: boolean }): string[];
+}
+
+/** Lower, plan and (on demand) emit one graph: the model itself or an IF branch, whose arena is
+ * its IF step's scratch. `pre` makes C symbols unique across branches. */
+function schedule(g: Graph, pre: string, sh: Shared): Schedule {
+  const order = topoSort(g);
+  const steps = new Map<string, Step>();
+  order.forEach((node: Node, i: number) => {
+    const ctx = {
+      graph: g, node, variant: variantFor(sh.target, node.op, sh.kernels), sym: `${pre}${i}`,
+      inputs: node.inputs.map((n) => (n ? getTensor(g, n, { node: node.name }) : undefined)),
+      outputs: node.outputs.map((n) => getTensor(g, n, { node: node.name })),
+    };
+    steps.set(node.name, node.op === 'IF' ? lowerIf(ctx, (b, tag) => schedule(b, `${pre}${i}${tag}_`, sh)) : tableFor(g, node)[node.op](ctx));
+  });
+  const plan = planMemory(g, order, {
+    alignment: ALIGN, inputsInArena: false, outputsInArena: false,
+    scratchBytes: (n) => steps.get(n.name)?.scratchBytes ?? 0,
+  });
+  // kernel files, declarations and variant counts once per step
+  order.forEach((node, i) => {
+    const st = steps.get(node.name)!;
+    st.files.forEach((f) => sh.files.add(f));
+    sh.variants[st.variant] = (sh.variants[st.variant] ?? 0) + 1;
+    sh.decls.push(`/* ${pre}${i}: ${node.op} ${node.name} */\n${st.decls}`);
+  });
+  const ctype = (tensor: string) => (getTensor(g, tensor).dtype === 'float32' ? 'float' : 'int8_t');
+  const body = (io: { inputs: string[]; outputs: string[]; base: string; hooks: boolean }): string[] => {
+    const sym = (tensor: string): string => {
+      const gi = g.inputs.indexOf(tensor);
+      if (gi >= 0) return io.inputs[gi];
+      const go = g.outputs.indexOf(tensor);
+      if (go >= 0) return io.outputs[go];
+      const t = getTensor(g, tensor);
+      if (isConstant(g, tensor)) {
+        let s = sh.constSym.get(t);
+        if (!s) {
+          s = `C${sh.constSym.size}_${cIdent(tensor).slice(0, 40)}`;
+          sh.constSym.set(t, s);
+          sh.constDecls.push(cArray(s, t.data!, { align: 8 }));
+        }
+        return s;
+      }
+      const off = plan.offsets.get(tensor);
+      if (off === undefined) fail('internal', `tensor '${tensor}' was not planned`, sh.where);
+      return ctype(tensor) === 'float' ? `((float *)(void *)(${io.base} + ${off}))` : `(${io.base} + ${off})`;
+    };
+    const out: string[] = [];
+    order.forEach((node, i) => {
+      const st = steps.get(node.name)!;
+      const reads = new Set(st.reads ?? node.inputs);
+      const sio = {
+        inputs: node.inputs.map((n) => (n && reads.has(n) ? sym(n) : 'NULL')),
+        outputs: node.outputs.map(sym),
+        scratch: st.scratchBytes > 0 ? `(void *)(${io.base} + ${plan.offsets.get(`scratch:${node.name}`)})` : 'NULL',
+      };
+      if (io.hooks) out.push(`  EF_LAYER_HOOK(${i});`);
+      out.push(...st.call(sio).split('\n').map((l) => `  ${l}`));
+    });
+    if (io.hooks) out.push(`  EF_LAYER_HOOK(${order.length});`);
+    // a branch output that is an input or a constant of the branch is copied out
+    g.outputs.forEach((t, k) => {
+      if (g.inputs.includes(t) || isConstant(g, t)) out.push(`  ef_copy_bytes(${sym(t)}, ${io.outputs[k]}, ${tensorBytes(getTensor(g, t))});`);
+    });
+    return out;
+  };
+  return { steps: order.map((n) => steps.get(n.name)!), plan, body };
 }
 
 function checkFit(c: CompiledModel, force: boolean, file?: string): void {

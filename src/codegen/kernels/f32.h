@@ -33,6 +33,9 @@ typedef struct {
 } ef_binary_f32_params;
 void ef_add_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out);
 void ef_mul_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out);
+void ef_sub_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out);
+void ef_div_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out);
+void ef_compare_f32(const ef_binary_f32_params *p, const float *a, const float *b, int8_t *out, int32_t op);
 
 typedef struct {
   int32_t outer, depth;
@@ -41,4 +44,13 @@ typedef struct {
 void ef_softmax_f32(const ef_softmax_f32_params *p, const float *in, float *out);
 
 void ef_clamp_f32(const float *in, float *out, int32_t n, float lo, float hi);
+void ef_logistic_f32(const float *in, float *out, int32_t n);
+void ef_tanh_f32(const float *in, float *out, int32_t n);
+void ef_sqrt_f32(const float *in, float *out, int32_t n);
+
+typedef struct {
+  int32_t dims[4], ostr[4]; /* input shape padded to rank 4; output stride per dim, 0 if reduced */
+  int32_t n_out, count;
+} ef_mean_f32_params;
+void ef_mean_f32(const ef_mean_f32_params *p, const float *in, float *out);
 #endif

@@ -39,11 +39,36 @@ static void pool(const ef_pool_f32_params *p, const float *in, float *out, int a
 void ef_avgpool_f32(const ef_pool_f32_params *p, const float *in, float *out) { pool(p, in, out, 1); }
 void ef_maxpool_f32(const ef_pool_f32_params *p, const float *in, float *out) { pool(p, in, out, 0); }
 
-static void binary(const ef_binary_f32_params *p, const float *a, const float *b, float *out, int mul) {
-  EF_BROADCAST_4D(p, *out++ = clampf(mul ? a[ia_] * b[ib_] : a[ia_] + b[ib_], p->act_min, p->act_max));
+EF_INLINE float arith(float x, float y, int op) {
+  switch (op) {
+    case 0: return x + y;
+    case 1: return x * y;
+    case 2: return x - y;
+    default: return x / y;
+  }
+}
+static void binary(const ef_binary_f32_params *p, const float *a, const float *b, float *out, int op) {
+  EF_BROADCAST_4D(p, *out++ = clampf(arith(a[ia_], b[ib_], op), p->act_min, p->act_max));
 }
 void ef_add_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out) { binary(p, a, b, out, 0); }
 void ef_mul_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out) { binary(p, a, b, out, 1); }
+void ef_sub_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out) { binary(p, a, b, out, 2); }
+void ef_div_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out) { binary(p, a, b, out, 3); }
+
+/* Comparisons → bool bytes (0/1). op: 0 >, 1 >=, 2 <, 3 <=, 4 ==, 5 !=. */
+EF_INLINE int compare(float x, float y, int op) {
+  switch (op) {
+    case 0: return x > y;
+    case 1: return x >= y;
+    case 2: return x < y;
+    case 3: return x <= y;
+    case 4: return x == y;
+    default: return x != y;
+  }
+}
+void ef_compare_f32(const ef_binary_f32_params *p, const float *a, const float *b, int8_t *out, int32_t op) {
+  EF_BROADCAST_4D(p, *out++ = (int8_t)compare(a[ia_], b[ib_], op));
+}
 
 void ef_clamp_f32(const float *in, float *out, int32_t n, float lo, float hi) {
   for (int32_t i = 0; i < n; i++) out[i] = clampf(in[i], lo, hi);
@@ -73,4 +98,55 @@ void ef_softmax_f32(const ef_softmax_f32_params *p, const float *in, float *out)
     for (int32_t c = 0; c < p->depth; c++) sum += (y[c] = expf_neg((x[c] - mx) * p->beta));
     for (int32_t c = 0; c < p->depth; c++) y[c] /= sum;
   }
+}
+
+/* LOGISTIC and TANH through exp of a non-positive argument (no overflow, no libm). */
+void ef_logistic_f32(const float *in, float *out, int32_t n) {
+  for (int32_t i = 0; i < n; i++) {
+    const float x = in[i], e = expf_neg(x >= 0.0f ? -x : x);
+    out[i] = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+  }
+}
+void ef_tanh_f32(const float *in, float *out, int32_t n) {
+  for (int32_t i = 0; i < n; i++) {
+    const float x = in[i], e = expf_neg(-2.0f * (x >= 0.0f ? x : -x));
+    const float t = (1.0f - e) / (1.0f + e);
+    out[i] = x >= 0.0f ? t : -t;
+  }
+}
+
+/* sqrt: the FPU instruction where there is one, else Newton's iteration from an exponent-halving
+ * guess (a few ulp; no libm on bare metal). Negative inputs give NaN as sqrtf does. */
+void ef_sqrt_f32(const float *in, float *out, int32_t n) {
+  for (int32_t i = 0; i < n; i++) {
+    const float x = in[i];
+#if defined(__ARM_FP) && (__ARM_FP & 4)
+    float r;
+    __asm__("vsqrt.f32 %0, %1" : "=t"(r) : "t"(x));
+    out[i] = r;
+#else
+    if (!(x > 0.0f)) {
+      out[i] = x == 0.0f ? x : (x - x) / (x - x); /* 0 stays 0 (and -0), negatives and NaN give NaN */
+      continue;
+    }
+    if (x > 3.4e38f) { out[i] = x; continue; }
+    union { float f; uint32_t u; } g = {x};
+    g.u = (g.u >> 1) + 0x1fbd1df5u;
+    float y = g.f;
+    for (int k = 0; k < 4; k++) y = 0.5f * (y + x / y);
+    out[i] = y;
+#endif
+  }
+}
+
+/* MEAN over any axes of a rank <= 4 tensor: sums per output element, then / count. */
+void ef_mean_f32(const ef_mean_f32_params *p, const float *in, float *out) {
+  for (int32_t o = 0; o < p->n_out; o++) out[o] = 0.0f;
+  for (int32_t i0 = 0; i0 < p->dims[0]; i0++)
+    for (int32_t i1 = 0; i1 < p->dims[1]; i1++)
+      for (int32_t i2 = 0; i2 < p->dims[2]; i2++) {
+        float *a = out + i0 * p->ostr[0] + i1 * p->ostr[1] + i2 * p->ostr[2];
+        for (int32_t i3 = 0; i3 < p->dims[3]; i3++) a[i3 * p->ostr[3]] += *in++;
+      }
+  for (int32_t o = 0; o < p->n_out; o++) out[o] /= (float)p->count;
 }

@@ -1,4 +1,5 @@
-/** float32 lowerers: the portable float kernels (f32.h), for the float baseline. */
+/** float32 lowerers: the portable float kernels (f32.h), for the float baseline and for the
+ * float-fallback nodes of int8 graphs (between DEQUANTIZE and QUANTIZE). */
 import { fail } from '../../ir/errors.js';
 import { numel, broadcastShapes } from '../../ir/shape.js';
 import { Tensor } from '../../ir/types.js';
@@ -6,6 +7,7 @@ import { tensorBytes } from '../../ir/graph.js';
 import { cArray, cStruct } from '../carray.js';
 import { input, nhwc, numAttr, padBefore } from './q.js';
 import { Lowerer, LowerCtx, Step } from './types.js';
+import { meanAxes, reduceGeometry } from './mean.js';
 
 const FILES = ['ef_common.h', 'f32.h'];
 const FMAX = '3.402823466e38f';
@@ -112,10 +114,27 @@ const binary: Lowerer = (ctx) => {
   if (out.length > 4) fail('unsupported-op', `${ctx.node.op} above rank 4 has no C kernel`, { node: ctx.node.name });
   const [lo, hi] = fRange(ctx);
   const s = ctx.sym;
-  const fn = ctx.node.op === 'ADD' ? 'ef_add_f32' : 'ef_mul_f32';
+  const cmp = COMPARE.indexOf(ctx.node.op);
+  const fn = cmp >= 0 ? 'ef_compare_f32' : `ef_${ctx.node.op.toLowerCase()}_f32`;
   return step(ctx, 'misc_f32.c', cStruct('ef_binary_f32_params', `${s}_p`, [
-    ['dims', `{${out.join(', ')}}`], ['s1', `{${bstrides(r4(a.shape), out).join(', ')}}`], ['s2', `{${bstrides(r4(b.shape), out).join(', ')}}`], ['act_min', lo], ['act_max', hi],
-  ]), (io) => `${fn}(&${s}_p, ${io.inputs[0]}, ${io.inputs[1]}, ${io.outputs[0]});`, ctx.node.op === 'MUL' ? numel(out) : 0);
+    ['dims', `{${out.join(', ')}}`], ['s1', `{${bstrides(r4(a.shape), out).join(', ')}}`], ['s2', `{${bstrides(r4(b.shape), out).join(', ')}}`], ['act_min', cmp >= 0 ? `-${FMAX}` : lo], ['act_max', cmp >= 0 ? FMAX : hi],
+  ]), (io) => `${fn}(&${s}_p, ${io.inputs[0]}, ${io.inputs[1]}, ${io.outputs[0]}${cmp >= 0 ? `, ${cmp}` : ''});`, ctx.node.op === 'MUL' ? numel(out) : 0);
+};
+/** Comparison ops in ef_compare_f32's op-code order; their output is bool (one byte each). */
+const COMPARE = ['GREATER', 'GREATER_EQUAL', 'LESS', 'LESS_EQUAL', 'EQUAL', 'NOT_EQUAL'];
+
+const unary: Lowerer = (ctx) => {
+  const x = f32(ctx, ctx.inputs[0], 'input');
+  const fn = `ef_${ctx.node.op.toLowerCase()}_f32`;
+  return step(ctx, 'misc_f32.c', '', (io) => `${fn}(${io.inputs[0]}, ${io.outputs[0]}, ${numel(x.shape)});`, 0, 0, [ctx.node.inputs[0]]);
+};
+
+const mean: Lowerer = (ctx) => {
+  const x = f32(ctx, ctx.inputs[0], 'input');
+  const { dims, ostr, nOut } = reduceGeometry(x.shape, meanAxes(ctx, x.shape.length));
+  const s = ctx.sym;
+  return step(ctx, 'misc_f32.c', cStruct('ef_mean_f32_params', `${s}_p`, [['dims', `{${dims.join(', ')}}`], ['ostr', `{${ostr.join(', ')}}`], ['n_out', nOut], ['count', numel(x.shape) / nOut]]),
+    (io) => `ef_mean_f32(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]});`, 0, 0, [ctx.node.inputs[0]]);
 };
 
 const softmax: Lowerer = (ctx) => {
@@ -143,6 +162,7 @@ const reshape: Lowerer = (ctx) => {
 
 export const FLOAT_LOWERERS: Record<string, Lowerer> = {
   CONV_2D: conv, DEPTHWISE_CONV_2D: conv, FULLY_CONNECTED: fc, AVERAGE_POOL_2D: pool, MAX_POOL_2D: pool,
-  ADD: binary, MUL: binary, SOFTMAX: softmax, RELU: relu, RELU6: relu, RELU_N1_TO_1: relu,
+  ADD: binary, MUL: binary, SUB: binary, DIV: binary, ...Object.fromEntries(COMPARE.map((op) => [op, binary])),
+  LOGISTIC: unary, TANH: unary, SQRT: unary, MEAN: mean, SOFTMAX: softmax, RELU: relu, RELU6: relu, RELU_N1_TO_1: relu,
   RESHAPE: reshape, SQUEEZE: reshape, EXPAND_DIMS: reshape,
 };

@@ -7,26 +7,37 @@ import { LowerCtx, Step } from './types.js';
 
 const MODES = { hw: 0, plain: 1, requant: 2 } as const;
 
-export function lowerMean(ctx: LowerCtx): Step {
-  const x = input(ctx, 0, 'input');
+/** Constant axes of a MEAN node, normalized and checked (rank <= 4). */
+export function meanAxes(ctx: LowerCtx, rank: number): number[] {
   const a = ctx.inputs[1];
-  const y = ctx.outputs[0];
-  expectDtype(ctx, x, ['int8'], 'input');
-  expectDtype(ctx, y, ['int8'], 'output');
   if (!a?.data) fail('unsupported-op', 'MEAN with non-constant axes has no C kernel', { node: ctx.node.name });
-  const rank = x.shape.length;
   if (rank > 4) fail('unsupported-op', `MEAN on a rank-${rank} tensor has no C kernel (rank <= 4)`, { node: ctx.node.name });
   const axes = [...new Set(Array.from(a.data as ArrayLike<number | bigint>, (v) => Number(v)).map((v) => (v < 0 ? v + rank : v)))];
   if (axes.some((v) => v < 0 || v >= rank)) fail('bad-attr', `MEAN axes [${axes}] out of range for rank ${rank}`, { node: ctx.node.name });
+  return axes;
+}
+
+/** The reduction as the kernels walk it: shape padded to rank 4 and, per input dimension, the
+ * stride of the output element it adds to (0 on reduced dimensions, row-major over kept ones). */
+export function reduceGeometry(shape: number[], axes: number[]): { dims: number[]; ostr: number[]; nOut: number } {
+  const pad = 4 - shape.length;
+  const dims = [...new Array<number>(pad).fill(1), ...shape];
+  const ostr = [0, 0, 0, 0];
+  let n = 1;
+  for (let k = 3; k >= 0; k--) if (k < pad || !axes.includes(k - pad)) { ostr[k] = n; n *= dims[k]; }
+  return { dims, ostr, nOut: n };
+}
+
+export function lowerMean(ctx: LowerCtx): Step {
+  const x = input(ctx, 0, 'input');
+  const y = ctx.outputs[0];
+  expectDtype(ctx, x, ['int8'], 'input');
+  expectDtype(ctx, y, ['int8'], 'output');
+  const axes = meanAxes(ctx, x.shape.length);
   const q = meanQuant(x.shape, axes, ctx.node.attrs.keepDims === true,
     { scale: scaleOf(x, 'input', ctx.node), zeroPoint: zpOf(x) }, { scale: scaleOf(y, 'output', ctx.node), zeroPoint: zpOf(y) }, 'double');
   if (q.count === 0) fail('bad-shape', 'MEAN over an empty axis', { node: ctx.node.name });
-  const dims = [...new Array<number>(4 - rank).fill(1), ...x.shape];
-  const red = [...new Array<boolean>(4 - rank).fill(false), ...x.shape.map((_, k) => axes.includes(k))];
-  // output element stride of each input dimension (0 on reduced ones), row-major over kept dims
-  const ostr = [0, 0, 0, 0];
-  let acc = 1;
-  for (let k = 3; k >= 0; k--) if (!red[k]) { ostr[k] = acc; acc *= dims[k]; }
+  const { dims, ostr, nOut: acc } = reduceGeometry(x.shape, axes);
   const s = ctx.sym;
   return {
     node: ctx.node.name, op: ctx.node.op, variant: 'portable',
