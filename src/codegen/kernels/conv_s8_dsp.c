@@ -1,8 +1,8 @@
 /*
- * CONV_2D for the Arm DSP extension: im2col of two output pixels (raw int8, padding filled
- * with the input zero point because the emitter folded the input offset into the bias),
- * widened to q15 once, then ef_dsp_gemm_s8 over all output channels.
- * Scratch: 2*kp bytes (int8 columns) + 4*kp bytes (q15 columns).
+ * CONV_2D for the Arm DSP extension: im2col of three output pixels (padding filled with the
+ * input zero point because the emitter folded the input offset into the bias), widened to
+ * q15 once, then ef_dsp_gemm_s8 over all output channels.
+ * Scratch: kp bytes (int8 column) + 6*kp bytes (q15 columns).
  */
 #include "conv_s8.h"
 #include "dsp_gemm_s8.h"
@@ -40,50 +40,48 @@ static void im2col_q15(const ef_conv_s8_params *p, const int8_t *in, int32_t b, 
   const uint32_t zp = (uint16_t)(int16_t)(-p->in_offset);
   const uint32_t zp2 = zp | (zp << 16);
   const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
-  uint32_t *d = (uint32_t *)(void *)xq + 2 * col;
+  uint32_t *d = (uint32_t *)(void *)xq + col;
   for (int32_t ky = 0; ky < p->k_h; ky++) {
     const int32_t iy = iy0 + ky * p->dil_h;
     for (int32_t kx = 0; kx < p->k_w; kx++) {
       const int32_t ix = ix0 + kx * p->dil_w;
       if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
-        for (int32_t i = 0; i < p->in_c; i += 4, d += 4) d[0] = d[1] = zp2;
+        for (int32_t i = 0; i < p->in_c; i += 4, d += 6) d[0] = d[3] = zp2;
       } else {
         const uint32_t *s = (const uint32_t *)(const void *)(in + ((b * p->in_h + iy) * p->in_w + ix) * p->in_c);
-        for (int32_t i = 0; i < p->in_c; i += 4, d += 4, s++) {
+        for (int32_t i = 0; i < p->in_c; i += 4, d += 6, s++) {
           const uint32_t w = *s;
           d[0] = __sxtb16(w);
-          d[1] = sxtb16_ror8(w);
+          d[3] = sxtb16_ror8(w);
         }
       }
     }
   }
-  for (int32_t k = p->k_h * p->k_w * p->in_c; k < kp; k += 4, d += 4) d[0] = d[1] = 0;
+  for (int32_t k = p->k_h * p->k_w * p->in_c; k < kp; k += 4, d += 6) d[0] = d[3] = 0;
 }
 
 void ef_conv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
   const int32_t k = p->k_h * p->k_w * p->in_c, kp = (k + 7) & ~7;
   const int32_t npix = p->out_h * p->out_w;
   int8_t *col8 = (int8_t *)scratch;
-  int16_t *xq = (int16_t *)(void *)(col8 + 2 * kp);
+  int16_t *xq = (int16_t *)(void *)(col8 + kp);
   const int direct = p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0 && (p->in_c & 7) == 0;
-  const ef_dsp_gemm_args a = {p->out_c, kp, (const int16_t *)(const void *)p->filter, p->bias, p->mult, p->shift, p->out_offset, p->act_min, p->act_max};
+  const ef_dsp_gemm_args a = {p->out_c, kp, (const int16_t *)(const void *)p->filter, p->bias, p->mult, p->out_offset, p->act_min, p->act_max};
   for (int32_t b = 0; b < p->batches; b++)
-    for (int32_t pix = 0; pix < npix; pix += 2) {
-      const int two = pix + 1 < npix;
-      if ((p->in_c & 3) == 0 && !direct) {
-        im2col_q15(p, in, b, pix, xq, 0, kp);
-        im2col_q15(p, in, b, two ? pix + 1 : pix, xq, 1, kp);
-      } else if (direct) {
-        const int8_t *s = in + (b * npix + pix) * p->in_c;
-        ef_dsp_expand_s8(s, xq, 0, kp);
-        ef_dsp_expand_s8(two ? s + p->in_c : s, xq, 1, kp);
-      } else {
-        im2col(p, in, b, pix, col8, kp);
-        ef_dsp_expand_s8(col8, xq, 0, kp);
-        if (two) im2col(p, in, b, pix + 1, col8 + kp, kp);
-        ef_dsp_expand_s8(two ? col8 + kp : col8, xq, 1, kp);
+    for (int32_t pix = 0; pix < npix; pix += 3) {
+      const int32_t n = npix - pix < 3 ? npix - pix : 3; /* columns beyond n repeat the first */
+      for (int32_t c = 0; c < 3; c++) {
+        const int32_t q = pix + (c < n ? c : 0);
+        if (direct) {
+          ef_dsp_expand_s8(in + (b * npix + q) * p->in_c, xq, c, kp);
+        } else if ((p->in_c & 3) == 0) {
+          im2col_q15(p, in, b, q, xq, c, kp);
+        } else {
+          im2col(p, in, b, q, col8, kp);
+          ef_dsp_expand_s8(col8, xq, c, kp);
+        }
       }
       int8_t *o0 = out + (b * npix + pix) * p->out_c;
-      ef_dsp_gemm_s8(&a, xq, o0, two ? o0 + p->out_c : 0);
+      ef_dsp_gemm_s8(&a, xq, o0, n > 1 ? o0 + p->out_c : 0, n > 2 ? o0 + 2 * p->out_c : 0);
     }
 }

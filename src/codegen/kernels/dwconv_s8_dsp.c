@@ -16,7 +16,7 @@ EF_INLINE void dw(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, voi
   const int8_t **ptr = (const int8_t **)scratch; /* per-tap row pointers of the current pixel */
   int8_t *zpbuf = (int8_t *)(ptr + taps);        /* C bytes of the input zero point (padding taps) */
   for (int32_t c = 0; c < C; c++) zpbuf[c] = (int8_t)(-p->in_offset);
-  const int32_t off = p->out_offset, lo = p->act_min, hi = p->act_max;
+  const int32_t add = p->mult[0] ? 0 : p->out_offset, lo = p->act_min, hi = p->act_max;
   for (int32_t b = 0; b < p->batches; b++)
     for (int32_t oy = 0; oy < p->out_h; oy++)
       for (int32_t ox = 0; ox < p->out_w; ox++) {
@@ -28,7 +28,7 @@ EF_INLINE void dw(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, voi
           }
         int8_t *o = out + ((b * p->out_h + oy) * p->out_w + ox) * C;
         const uint32_t *w = (const uint32_t *)(const void *)p->filter;
-        const int32_t *bias = p->bias, *mult = p->mult, *shift = p->shift;
+        const int32_t *bias = p->bias, *t = p->mult + 1;
         for (int32_t g4 = 0; g4 < 4 * groups; g4 += 4) {
           int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
           if (taps == 9) {
@@ -63,19 +63,25 @@ EF_INLINE void dw(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, voi
               w += 2;
             }
           }
-          o[0] = (int8_t)rq(a0, mult[0], shift[0], off, lo, hi, full);
-          o[1] = (int8_t)rq(a1, mult[1], shift[1], off, lo, hi, full);
-          o[2] = (int8_t)rq(a2, mult[2], shift[2], off, lo, hi, full);
-          o[3] = (int8_t)rq(a3, mult[3], shift[3], off, lo, hi, full);
+          if (full) {
+            o[0] = rq_fast(a0, t);
+            o[1] = rq_fast(a1, t + 3);
+            o[2] = rq_fast(a2, t + 6);
+            o[3] = rq_fast(a3, t + 9);
+          } else {
+            o[0] = rq_gen(a0, t, add, lo, hi);
+            o[1] = rq_gen(a1, t + 3, add, lo, hi);
+            o[2] = rq_gen(a2, t + 6, add, lo, hi);
+            o[3] = rq_gen(a3, t + 9, add, lo, hi);
+          }
           o += 4;
           bias += 4;
-          mult += 4;
-          shift += 4;
+          t += 12;
         }
       }
 }
 
 void ef_dwconv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
-  if (p->act_min == -128 && p->act_max == 127) dw(p, in, out, scratch, 1);
+  if (p->mult[0] && p->act_min == -128 && p->act_max == 127) dw(p, in, out, scratch, 1);
   else dw(p, in, out, scratch, 0);
 }

@@ -1,12 +1,16 @@
-/** Arm DSP-extension layouts (Cortex-M4/M7/M33): q15 weights in SXTB16 order. */
+/**
+ * Arm DSP-extension layouts (Cortex-M4/M7/M33): q15 weights in SXTB16 order, pre-doubled
+ * (2w fits int16) together with the bias so that the accumulators hold 2*acc, the operand of
+ * the exact SMMLAR requantization; per-channel requantization tables (dspRequant).
+ */
 import { ConvGeom, FcGeom, PackedConv } from './pack-common.js';
 
-/** Rows of k int8 weights → the DSP engine's q15 layout (row pairs, 4-k groups, sxtb16 order). */
+/** Rows of k int8 weights → the DSP engine's q15 layout (row pairs, 4-k groups, sxtb16 order), doubled. */
 function packDspRows(w: Int8Array, rows: number, k: number): { data: Int16Array; kp: number } {
   const kp = (k + 7) & ~7;
   const pairs = (rows + 1) >> 1;
   const data = new Int16Array(pairs * kp * 2);
-  const at = (r: number, i: number) => (r < rows && i < k ? w[r * k + i] : 0);
+  const at = (r: number, i: number) => (r < rows && i < k ? 2 * w[r * k + i] : 0);
   let o = 0;
   for (let q = 0; q < pairs; q++)
     for (let j = 0; j < kp; j += 4) {
@@ -17,7 +21,33 @@ function packDspRows(w: Int8Array, rows: number, k: number): { data: Int16Array;
   return { data, kp };
 }
 
-/** Depthwise (multiplier 1, channels a multiple of 4): [c/4][tap] x (c0,c2) (c1,c3) q15. */
+function doubled(bias: Int32Array, len: number): Int32Array {
+  const out = new Int32Array(len);
+  for (let i = 0; i < bias.length; i++) out[i] = 2 * bias[i];
+  return out;
+}
+
+/**
+ * TFLM's per-channel (multiplier, shift) → the table the DSP kernels read (dsp_s8.h): word 0 is
+ * 1 when the output offset fits folded into the rounding constant for every channel, then
+ * (m, rs, K) per channel, rs = -shift, K = off·2^rs + 2^(rs-1) (or 2^(rs-1) unfolded). The
+ * pack path guarantees shift ≤ -1 and |acc| < 2^30, hence |SMMULR(2acc, m)| < 2^30; folding
+ * requires |K| < 2^30 so that the sum cannot overflow. rs ≥ 31 always rounds to 0 there, which
+ * (m, rs) = (0, 1) reproduces with a small K.
+ */
+export function dspRequant(outOffset: number): (mult: Int32Array, shift: Int32Array) => { mult: Int32Array; shift: Int32Array } {
+  return (mult, shift) => {
+    const n = mult.length;
+    const ms = Array.from(mult, (m, c) => (-shift[c] >= 31 ? [0, 1] : [m, -shift[c]]));
+    const fold = ms.every(([, e]) => Math.abs(outOffset * 2 ** e + 2 ** (e - 1)) < 2 ** 30);
+    const t = new Int32Array(1 + 3 * n);
+    t[0] = fold ? 1 : 0;
+    ms.forEach(([m, e], c) => t.set([m, e, (fold ? outOffset * 2 ** e : 0) + 2 ** (e - 1)], 1 + 3 * c));
+    return { mult: t, shift: Int32Array.of(0) };
+  };
+}
+
+/** Depthwise (multiplier 1, channels a multiple of 4): [c/4][tap] x (c0,c2) (c1,c3) q15, doubled. */
 export function packDwDsp(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv {
   const taps = g.kh * g.kw;
   const data = new Int16Array(taps * g.oc);
@@ -25,22 +55,27 @@ export function packDwDsp(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedCo
   for (let c = 0; c < g.oc; c += 4)
     for (let t = 0; t < taps; t++) {
       const b = t * g.oc;
-      data.set([w[b + c], w[b + c + 2], w[b + c + 1], w[b + c + 3]], o);
+      data.set([2 * w[b + c], 2 * w[b + c + 2], 2 * w[b + c + 1], 2 * w[b + c + 3]], o);
       o += 4;
     }
-  return { variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias, scratchBytes: 8 * taps + g.oc, extraFiles: [] };
+  return {
+    variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias: doubled(bias, g.oc), scratchBytes: 8 * taps + g.oc, extraFiles: ['dsp_s8.h'],
+    requant: dspRequant(g.outOffset),
+  };
 }
 
 export function packConvDsp(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv {
   const { data, kp } = packDspRows(w, g.oc, g.kh * g.kw * g.ic);
-  const padded = new Int32Array(g.oc + 1);
-  padded.set(bias);
-  return { variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias: padded, scratchBytes: 6 * kp + 8, extraFiles: ['dsp_gemm_s8.h', 'dsp_gemm_s8.c'] };
+  return {
+    variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias: doubled(bias, g.oc + 1), scratchBytes: 7 * kp + 8,
+    extraFiles: ['dsp_s8.h', 'dsp_gemm_s8.h', 'dsp_gemm_s8.c'], requant: dspRequant(g.outOffset),
+  };
 }
 
 export function packFcDsp(g: FcGeom, w: Int8Array, bias: Int32Array): PackedConv {
   const { data, kp } = packDspRows(w, g.outDepth, g.inDepth);
-  const padded = new Int32Array(g.outDepth + 1);
-  padded.set(bias);
-  return { variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias: padded, scratchBytes: 5 * kp, extraFiles: ['dsp_gemm_s8.h', 'dsp_gemm_s8.c'] };
+  return {
+    variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias: doubled(bias, g.outDepth + 1), scratchBytes: 7 * kp,
+    extraFiles: ['dsp_s8.h', 'dsp_gemm_s8.h', 'dsp_gemm_s8.c'], requant: dspRequant(g.outOffset),
+  };
 }
