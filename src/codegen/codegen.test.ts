@@ -184,3 +184,26 @@ test('openWakeWord heads quantized by our quantizer (int8 + float fallback + IF 
   }
   assert.ok(withIf >= 1, 'at least one head has the IF verifier');
 });
+
+test('openWakeWord melspectrogram quantized by our quantizer (TRANSPOSE, float LOG/DIV/REDUCE_MAX fallback): host C == integer runtime', async () => {
+  const { loadWakewordModels } = await import('../data/wakeword.js');
+  const { toTfliteForm, calibrateGraph } = await import('../quant/pipeline.js');
+  const { quantizeGraph } = await import('../quant/quantize.js');
+  const { Session } = await import('../runtime/session.js');
+  const { graph: g } = toTfliteForm((await loadWakewordModels('onnx', [])).mel);
+  const inName = g.inputs[0];
+  const n = g.tensors.get(inName)!.shape.reduce((a, b) => a * b, 1);
+  let seed = 5;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
+  const samples = Array.from({ length: 3 }, () => ({ [inName]: Float32Array.from({ length: n }, () => (rnd() * 2 - 1) * 3000) }));
+  const q = quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }));
+  const c = compileGraph(q, { target: 'host' });
+  assert.ok(c.steps.some((s) => s.op === 'TRANSPOSE') && c.steps.some((s) => s.op === 'LOG'));
+  const qn = q.tensors.get(q.inputs[0])!.shape.reduce((a, b) => a * b, 1);
+  const x = Int8Array.from({ length: 2 * qn }, () => Math.floor(rnd() * 256) - 128);
+  const s = new Session(q);
+  const want: number[] = [];
+  for (let v = 0; v < 2; v++) want.push(...(s.run({ [q.inputs[0]]: x.slice(v * qn, (v + 1) * qn) })[s.outputs[0].name] as Int8Array));
+  // the float LOG differs from Math.log in the last bits; after QUANTIZE no byte differs on these inputs
+  assert.equal(firstDiff(runHost(buildHost(c), new Uint8Array(x.buffer)), Uint8Array.from(want, (v) => v & 0xff), want.length / 2), '');
+});

@@ -1,6 +1,6 @@
 /**
  * The optimized kernel families (Arm DSP, Helium/MVE, RV32) and the portable kernels of the
- * less common ops (SUB, MEAN, table-driven LOGISTIC/TANH/HARD_SWISH/QUANTIZE) against the
+ * less common ops (SUB, MEAN, TRANSPOSE, table-driven LOGISTIC/TANH/HARD_SWISH/QUANTIZE) against the
  * integer runtime on
  * shapes the MLPerf models never show: odd and non-multiple-of-4 channel counts, 1/3/4-wide
  * kernels, strides, SAME/VALID padding, fused ReLU/ReLU6 clamps, output zero points, batch > 1,
@@ -33,8 +33,8 @@ function rng(seed: number): () => number {
 
 interface Case {
   name: string;
-  op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'AVERAGE_POOL_2D' | 'MAX_POOL_2D' | 'ADD' | 'SUB' | 'MEAN' | 'LOGISTIC' | 'TANH' | 'HARD_SWISH' | 'QUANTIZE';
-  /** SUB: shape of the second input (broadcast); MEAN: axes. */
+  op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'AVERAGE_POOL_2D' | 'MAX_POOL_2D' | 'ADD' | 'SUB' | 'MEAN' | 'LOGISTIC' | 'TANH' | 'HARD_SWISH' | 'QUANTIZE' | 'TRANSPOSE';
+  /** SUB: shape of the second input (broadcast); MEAN: axes; TRANSPOSE: perm. */
   in2?: number[];
   axes?: number[];
   keepDims?: boolean;
@@ -81,6 +81,7 @@ const CASES: Case[] = [
   { name: 'tanh', op: 'TANH', in: [2, 77] },
   { name: 'hard swish', op: 'HARD_SWISH', in: [1, 4, 4, 9] },
   { name: 'quantize int8 -> int8 (requantize)', op: 'QUANTIZE', in: [1, 130] },
+  { name: 'transpose rank 5', op: 'TRANSPOSE', in: [2, 3, 1, 4, 5], axes: [3, 0, 4, 2, 1] },
 ];
 
 function tensor(name: string, dtype: Tensor['dtype'], shape: number[], scale: number[], zp: number[], data?: Tensor['data'], axis?: number): Tensor {
@@ -136,6 +137,11 @@ export function caseGraph(c: Case, r: () => number): Graph {
     attrs.keepDims = c.keepDims ?? false;
     outShape = c.keepDims ? c.in.map((d, k) => (axes.includes(k) ? 1 : d)) : c.in.filter((_, k) => !axes.includes(k));
     sy = c.gain === 0 ? sx : sx * (0.3 + r());
+  } else if (c.op === 'TRANSPOSE') {
+    t.set('perm', { name: 'perm', dtype: 'int32', shape: [c.axes!.length], data: Int32Array.from(c.axes!) });
+    inputs.push('perm');
+    outShape = c.axes!.map((a) => c.in[a]);
+    sy = sx;
   } else if (c.op === 'LOGISTIC' || c.op === 'TANH' || c.op === 'HARD_SWISH' || c.op === 'QUANTIZE') {
     outShape = c.in;
     sy = c.op === 'LOGISTIC' ? 1 / 256 : c.op === 'TANH' ? 1 / 128 : sx * (0.5 + r());
@@ -148,7 +154,7 @@ export function caseGraph(c: Case, r: () => number): Graph {
     outShape = [n, outSize(pad, ih, kh, sh, 1), outSize(pad, iw, kw, sw, 1), ch];
     sy = sx; // pools keep the input's quantization (TFLM requires it)
   }
-  const pool = c.op === 'AVERAGE_POOL_2D' || c.op === 'MAX_POOL_2D' || (c.op === 'MEAN' && c.gain === 0);
+  const pool = c.op === 'AVERAGE_POOL_2D' || c.op === 'MAX_POOL_2D' || c.op === 'TRANSPOSE' || (c.op === 'MEAN' && c.gain === 0);
   const yZp = pool ? zx : c.op === 'LOGISTIC' ? -128 : c.op === 'TANH' ? 0 : outZp;
   t.set('y', tensor('y', 'int8', outShape, [sy], [yZp]));
   const node: Node = { name: `${c.op}_0`, op: c.op, domain: 'tflite', inputs, outputs: ['y'], attrs };

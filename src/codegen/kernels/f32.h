@@ -53,4 +53,6 @@ typedef struct {
   int32_t n_out, count;
 } ef_mean_f32_params;
 void ef_mean_f32(const ef_mean_f32_params *p, const float *in, float *out);
+void ef_reduce_max_f32(const ef_mean_f32_params *p, const float *in, float *out);
+void ef_log_f32(const float *in, float *out, int32_t n);
 #endif

@@ -150,3 +150,34 @@ void ef_mean_f32(const ef_mean_f32_params *p, const float *in, float *out) {
       }
   for (int32_t o = 0; o < p->n_out; o++) out[o] /= (float)p->count;
 }
+
+/* Natural log without libm: x = m * 2^e with m in [sqrt(1/2), sqrt(2)), then
+ * log m = 2 atanh(s), s = (m-1)/(m+1), by its odd series (|s| < 0.172: 6 terms give ~1e-8). */
+void ef_log_f32(const float *in, float *out, int32_t n) {
+  for (int32_t i = 0; i < n; i++) {
+    const float x = in[i];
+    if (!(x > 0.0f)) { out[i] = x == 0.0f ? -1.0f / 0.0f : (x - x) / (x - x); continue; }
+    if (x > 3.4e38f) { out[i] = x; continue; }
+    union { float f; uint32_t u; } v = {x};
+    int32_t e = (int32_t)((v.u >> 23) & 0xff) - 127;
+    if (e == -127) { v.f = x * 8388608.0f; e = (int32_t)((v.u >> 23) & 0xff) - 127 - 23; } /* subnormal */
+    v.u = (v.u & 0x007fffffu) | 0x3f800000u; /* m in [1, 2) */
+    float m = v.f;
+    if (m > 1.41421356f) { m *= 0.5f; e++; }
+    const float s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
+    const float series = s * (2.0f + s2 * (0.666666667f + s2 * (0.4f + s2 * (0.285714286f + s2 * (0.222222222f + s2 * 0.181818182f)))));
+    out[i] = series + (float)e * 0.693147181f;
+  }
+}
+
+/* REDUCE_MAX over any axes of a rank <= 4 tensor (same walk as MEAN). */
+void ef_reduce_max_f32(const ef_mean_f32_params *p, const float *in, float *out) {
+  for (int32_t o = 0; o < p->n_out; o++) out[o] = -3.402823466e38f;
+  for (int32_t i0 = 0; i0 < p->dims[0]; i0++)
+    for (int32_t i1 = 0; i1 < p->dims[1]; i1++)
+      for (int32_t i2 = 0; i2 < p->dims[2]; i2++) {
+        float *a = out + i0 * p->ostr[0] + i1 * p->ostr[1] + i2 * p->ostr[2];
+        for (int32_t i3 = 0; i3 < p->dims[3]; i3++, in++)
+          if (*in > a[i3 * p->ostr[3]]) a[i3 * p->ostr[3]] = *in;
+      }
+}

@@ -40,5 +40,12 @@ typedef struct {
 } ef_mean_s8_params;
 void ef_mean_s8(const ef_mean_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 
+typedef struct {
+  int32_t out_dims[6];  /* output shape padded to rank 6 */
+  int32_t in_stride[6]; /* input element stride of the axis each output axis reads */
+  int32_t count, elem_bytes;
+} ef_transpose_params;
+void ef_transpose(const ef_transpose_params *p, const void *in, void *out);
+
 void ef_copy_bytes(const void *in, void *out, int32_t n);
 #endif

@@ -8,6 +8,7 @@ import { cArray, cStruct } from '../carray.js';
 import { input, nhwc, numAttr, padBefore } from './q.js';
 import { Lowerer, LowerCtx, Step } from './types.js';
 import { meanAxes, reduceGeometry } from './mean.js';
+import { lowerTranspose } from './transpose.js';
 
 const FILES = ['ef_common.h', 'f32.h'];
 const FMAX = '3.402823466e38f';
@@ -134,7 +135,7 @@ const mean: Lowerer = (ctx) => {
   const { dims, ostr, nOut } = reduceGeometry(x.shape, meanAxes(ctx, x.shape.length));
   const s = ctx.sym;
   return step(ctx, 'misc_f32.c', cStruct('ef_mean_f32_params', `${s}_p`, [['dims', `{${dims.join(', ')}}`], ['ostr', `{${ostr.join(', ')}}`], ['n_out', nOut], ['count', numel(x.shape) / nOut]]),
-    (io) => `ef_mean_f32(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]});`, 0, 0, [ctx.node.inputs[0]]);
+    (io) => `ef_${ctx.node.op === 'MEAN' ? 'mean' : 'reduce_max'}_f32(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]});`, 0, 0, [ctx.node.inputs[0]]);
 };
 
 const softmax: Lowerer = (ctx) => {
@@ -163,6 +164,6 @@ const reshape: Lowerer = (ctx) => {
 export const FLOAT_LOWERERS: Record<string, Lowerer> = {
   CONV_2D: conv, DEPTHWISE_CONV_2D: conv, FULLY_CONNECTED: fc, AVERAGE_POOL_2D: pool, MAX_POOL_2D: pool,
   ADD: binary, MUL: binary, SUB: binary, DIV: binary, ...Object.fromEntries(COMPARE.map((op) => [op, binary])),
-  LOGISTIC: unary, TANH: unary, SQRT: unary, MEAN: mean, SOFTMAX: softmax, RELU: relu, RELU6: relu, RELU_N1_TO_1: relu,
+  LOGISTIC: unary, TANH: unary, SQRT: unary, LOG: unary, MEAN: mean, REDUCE_MAX: mean, TRANSPOSE: lowerTranspose, SOFTMAX: softmax, RELU: relu, RELU6: relu, RELU_N1_TO_1: relu,
   RESHAPE: reshape, SQUEEZE: reshape, EXPAND_DIMS: reshape,
 };

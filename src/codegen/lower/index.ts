@@ -9,6 +9,7 @@ import { lowerConcat, lowerLeakyRelu, lowerPad, lowerRelu, lowerReshape } from '
 import { lowerDequantize, lowerQuantize } from './edges.js';
 import { LUT_OPS, lowerLut } from './lut.js';
 import { lowerMean } from './mean.js';
+import { lowerTranspose } from './transpose.js';
 
 export const INT8_LOWERERS: Record<string, Lowerer> = {
   CONV_2D: lowerConv,
@@ -20,6 +21,7 @@ export const INT8_LOWERERS: Record<string, Lowerer> = {
   ADD: lowerElementwise,
   SUB: lowerElementwise,
   MEAN: lowerMean,
+  TRANSPOSE: lowerTranspose,
   MUL: lowerElementwise,
   RELU: lowerRelu,
   RELU6: lowerRelu,

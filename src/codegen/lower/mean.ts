@@ -10,10 +10,10 @@ const MODES = { hw: 0, plain: 1, requant: 2 } as const;
 /** Constant axes of a MEAN node, normalized and checked (rank <= 4). */
 export function meanAxes(ctx: LowerCtx, rank: number): number[] {
   const a = ctx.inputs[1];
-  if (!a?.data) fail('unsupported-op', 'MEAN with non-constant axes has no C kernel', { node: ctx.node.name });
-  if (rank > 4) fail('unsupported-op', `MEAN on a rank-${rank} tensor has no C kernel (rank <= 4)`, { node: ctx.node.name });
+  if (!a?.data) fail('unsupported-op', `${ctx.node.op} with non-constant axes has no C kernel`, { node: ctx.node.name });
+  if (rank > 4) fail('unsupported-op', `${ctx.node.op} on a rank-${rank} tensor has no C kernel (rank <= 4)`, { node: ctx.node.name });
   const axes = [...new Set(Array.from(a.data as ArrayLike<number | bigint>, (v) => Number(v)).map((v) => (v < 0 ? v + rank : v)))];
-  if (axes.some((v) => v < 0 || v >= rank)) fail('bad-attr', `MEAN axes [${axes}] out of range for rank ${rank}`, { node: ctx.node.name });
+  if (axes.some((v) => v < 0 || v >= rank)) fail('bad-attr', `${ctx.node.op} axes [${axes}] out of range for rank ${rank}`, { node: ctx.node.name });
   return axes;
 }
 
