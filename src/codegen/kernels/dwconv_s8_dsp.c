@@ -1,15 +1,186 @@
 /*
- * DEPTHWISE_CONV_2D (depth multiplier 1, channels a multiple of 4) for the Arm DSP
- * extension: four channels per word, SXTB16 splits them into (c0,c2) (c1,c3) halfword pairs
- * and SMLABB/SMLATT accumulate against q15 weights the emitter packed in the same order.
- * Padding taps read the input zero point (the input offset is folded into the bias).
- * Filter: [c/4][tap] x two words (c0,c2) (c1,c3), int16. Scratch: taps pointers + C bytes.
+ * DEPTHWISE_CONV_2D (depth multiplier 1, channels a multiple of 4) for the Arm DSP extension.
+ * Padding taps read the input zero point (the input offset is folded into the bias); weights
+ * and bias are pre-doubled (2*acc feeds the exact requantization of dsp_s8.h).
+ *
+ * 3x3, stride 1, dilation 1: sliding window. Four channels at a time are transposed into
+ * channel planes of q15, column-major (one column of the padded input = DW_COL halfwords),
+ * so that a word holds two vertically adjacent inputs. With A = (in[y-1], in[y]),
+ * B = (in[y+1], in[y+2]) and per kernel column P = (w0, w1), Q = (w1, w2):
+ *   out[y]   += SMLAD(A, P) + SMLABT(B, Q),   out[y+1] += SMLATB(A, P) + SMLAD(B, Q),
+ * 12 MACs for one LDRD and four multiplies per kernel column. Accumulators go to a small
+ * buffer and are requantized in a second pass (the first pass needs all 14 registers).
+ * Output rows are tiled by DW_TILE. Filter: per channel 6 words P0 Q0 P1 Q1 P2 Q2 (kernel
+ * columns 0..2). Scratch: 4 planes + accumulators (dw_scratch in pack-dsp.ts).
+ *
+ * Other shapes: four channels per word, SXTB16 into (c0,c2) (c1,c3) halfword pairs and
+ * SMLABB/SMLATT against weights packed [c/4][tap] x (c0,c2) (c1,c3).
  */
 #include "conv_s8.h"
 #if !defined(__ARM_FEATURE_DSP)
 #error "dwconv_s8_dsp.c needs the Arm DSP extension (Cortex-M4/M7/M33)"
 #endif
 #include "dsp_s8.h"
+
+#define DW_COL 32  /* halfwords per plane column (64 bytes: the asm's LDRD offsets) */
+#define DW_TILE 28 /* output rows per tile: rows + 3 <= DW_COL */
+
+EF_INLINE uint32_t pkhbt16(uint32_t a, uint32_t b) { /* (a.lo, b.lo) */
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+EF_INLINE uint32_t pkhtb16(uint32_t a, uint32_t b) { /* (b.hi, a.hi) */
+  uint32_t r;
+  __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+
+/* Two vertically adjacent input words (4 channels each) -> one word in each of 4 planes. */
+EF_INLINE void tr_pair(uint32_t a, uint32_t b, uint32_t *d, int32_t ps) {
+  const uint32_t a02 = __sxtb16(a), a13 = sxtb16_ror8(a), b02 = __sxtb16(b), b13 = sxtb16_ror8(b);
+  d[0] = pkhbt16(a02, b02);
+  d[ps] = pkhbt16(a13, b13);
+  d[2 * ps] = pkhtb16(b02, a02);
+  d[3 * ps] = pkhtb16(b13, a13);
+}
+
+EF_INLINE uint32_t ld32(const int8_t *s) {
+  uint32_t w;
+  __builtin_memcpy(&w, s, 4);
+  return w;
+}
+
+/* Channels c..c+3, output rows y0..y0+th-1: planes of X columns x DW_COL rows. */
+static void transpose4(const ef_conv_s8_params *p, const int8_t *in, int32_t c, int32_t y0, int32_t rows, uint32_t *pl, int32_t X, uint32_t zp4) {
+  const int32_t C = p->in_c, WC = p->in_w * C, ps = X * (DW_COL / 2);
+  const int32_t iyb = y0 - p->pad_h; /* input row of buffer row 0 */
+  /* buffer row pairs starting at r in [rs, re) have both rows inside the input */
+  int32_t rs = iyb < 0 ? (-iyb + 1) & ~1 : 0, re = p->in_h - 1 - iyb;
+  if (rs > rows) rs = rows;
+  if (re > rows) re = rows;
+  const uint32_t zpair = pkhbt16(__sxtb16(zp4), __sxtb16(zp4));
+  for (int32_t xb = 0; xb < X; xb++) {
+    const int32_t ix = xb - p->pad_w;
+    uint32_t *d = pl + xb * (DW_COL / 2);
+    if (ix < 0 || ix >= p->in_w) {
+      for (int32_t r = 0; r < rows; r += 2, d++) d[0] = d[ps] = d[2 * ps] = d[3 * ps] = zpair;
+      continue;
+    }
+    const int8_t *s = in + ix * C + c + iyb * WC;
+    int32_t r = 0;
+    for (; r < rows; r += 2, d++) {
+      if (r >= rs && r < re) {
+        for (; r < re; r += 2, d++) tr_pair(ld32(s + r * WC), ld32(s + (r + 1) * WC), d, ps);
+        if (r >= rows) break;
+      }
+      const int32_t ia = iyb + r, ib = ia + 1;
+      tr_pair(ia >= 0 && ia < p->in_h ? ld32(s + r * WC) : zp4, ib >= 0 && ib < p->in_h ? ld32(s + (r + 1) * WC) : zp4, d, ps);
+    }
+  }
+}
+
+/* One plane column: `pairs` output row pairs of 2*acc into q (two words per pair). */
+EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32_t *q, int32_t pairs) {
+  register uint32_t P0 __asm__("r0") = w[0], Q0 __asm__("r1") = w[1], P1 __asm__("r2") = w[2];
+  register uint32_t Q1 __asm__("r3") = w[3], P2 __asm__("r4") = w[4], Q2 __asm__("r5") = w[5];
+  register uint32_t A __asm__("r6"), B __asm__("r7");
+  register int32_t a0 __asm__("r8"), a1 __asm__("r9");
+  register const uint32_t *pp __asm__("r10") = pcol;
+  register int32_t *qq __asm__("r11") = q;
+  register int32_t n __asm__("r12") = pairs;
+  register int32_t b __asm__("lr") = bias;
+  __asm__ volatile(
+      "1:\n"
+      "ldrd %[A], %[B], [%[pp]], #4\n"
+      "smlad %[a0], %[A], %[P0], %[b]\n"
+      "smlatb %[a1], %[A], %[P0], %[b]\n"
+      "smlabt %[a0], %[B], %[Q0], %[a0]\n"
+      "smlad %[a1], %[B], %[Q0], %[a1]\n"
+      "ldrd %[A], %[B], [%[pp], #60]\n"
+      "smlad %[a0], %[A], %[P1], %[a0]\n"
+      "smlatb %[a1], %[A], %[P1], %[a1]\n"
+      "smlabt %[a0], %[B], %[Q1], %[a0]\n"
+      "smlad %[a1], %[B], %[Q1], %[a1]\n"
+      "ldrd %[A], %[B], [%[pp], #124]\n"
+      "smlad %[a0], %[A], %[P2], %[a0]\n"
+      "smlatb %[a1], %[A], %[P2], %[a1]\n"
+      "smlabt %[a0], %[B], %[Q2], %[a0]\n"
+      "smlad %[a1], %[B], %[Q2], %[a1]\n"
+      "strd %[a0], %[a1], [%[qq]], #8\n"
+      "subs %[n], %[n], #1\n"
+      "bne 1b\n"
+      : [A] "=&r"(A), [B] "=&r"(B), [a0] "=&r"(a0), [a1] "=&r"(a1), [pp] "+r"(pp), [qq] "+r"(qq), [n] "+r"(n)
+      : [P0] "r"(P0), [Q0] "r"(Q0), [P1] "r"(P1), [Q1] "r"(Q1), [P2] "r"(P2), [Q2] "r"(Q2), [b] "r"(b)
+      : "cc", "memory");
+}
+
+/* Second pass, full int8 range with the offset folded: two output rows per iteration. */
+EF_INLINE void rq_pairs(const int32_t *q, int8_t *o, int32_t n, const int32_t *t, int32_t stride) {
+  int32_t a0, a1, r0, r1;
+  __asm__ volatile(
+      "1:\n"
+      "ldrd %[a0], %[a1], [%[q]], #8\n"
+      "smmlar %[r0], %[a0], %[m], %[K]\n"
+      "smmlar %[r1], %[a1], %[m], %[K]\n"
+      "add %[r0], %[r0], %[a0], asr #31\n"
+      "add %[r1], %[r1], %[a1], asr #31\n"
+      "asr %[r0], %[r0], %[rs]\n"
+      "asr %[r1], %[r1], %[rs]\n"
+      "ssat %[r0], #8, %[r0]\n"
+      "ssat %[r1], #8, %[r1]\n"
+      "strb %[r1], [%[o], %[s]]\n"
+      "strb %[r0], [%[o]]\n"
+      "add %[o], %[o], %[s], lsl #1\n"
+      "subs %[n], %[n], #1\n"
+      "bne 1b\n"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [r0] "=&r"(r0), [r1] "=&r"(r1), [q] "+r"(q), [o] "+r"(o), [n] "+r"(n)
+      : [m] "r"(t[0]), [rs] "r"(t[1]), [K] "r"(t[2]), [s] "r"(stride)
+      : "cc", "memory");
+}
+
+EF_INLINE void dw3x3(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch, const int fast) {
+  const int32_t C = p->out_c, X = p->out_w + 2, ps = X * (DW_COL / 2), OWC = p->out_w * C;
+  uint32_t *pl = (uint32_t *)scratch;
+  int32_t *acc = (int32_t *)(void *)(pl + 4 * ps);
+  const uint8_t zb = (uint8_t)(int8_t)(-p->in_offset);
+  const uint32_t zp4 = zb * 0x01010101u;
+  const int32_t add = p->mult[0] ? 0 : p->out_offset, lo = p->act_min, hi = p->act_max;
+  for (int32_t b = 0; b < p->batches; b++) {
+    const int8_t *inb = in + b * p->in_h * p->in_w * C;
+    for (int32_t y0 = 0; y0 < p->out_h; y0 += DW_TILE) {
+      const int32_t th = p->out_h - y0 < DW_TILE ? p->out_h - y0 : DW_TILE;
+      const int32_t pairs = (th + 1) >> 1, rows = 2 * pairs + 2;
+      for (int32_t c = 0; c < C; c += 4) {
+        transpose4(p, inb, c, y0, rows, pl, X, zp4);
+        for (int32_t j = 0; j < 4; j++) {
+          const int32_t ch = c + j;
+          const uint32_t *w = (const uint32_t *)(const void *)p->filter + 6 * ch;
+          for (int32_t x = 0; x < p->out_w; x++) col3(w, p->bias[ch], pl + j * ps + x * (DW_COL / 2), acc + x * 2 * pairs, pairs);
+          const int32_t *t = p->mult + 1 + 3 * ch;
+          const int32_t tt[3] = {t[0], t[1], t[2]};
+          for (int32_t x = 0; x < p->out_w; x++) {
+            const int32_t *q = acc + x * 2 * pairs;
+            int8_t *o = out + ((b * p->out_h + y0) * p->out_w + x) * C + ch;
+            int32_t y = 0;
+            if (fast && th > 1) {
+              y = th & ~1;
+              rq_pairs(q, o, y >> 1, tt, OWC);
+              q += y;
+              o += y * OWC;
+            }
+            for (; y + 1 < th; y += 2, q += 2, o += 2 * OWC) {
+              const int32_t a0 = q[0], a1 = q[1];
+              o[0] = rq_gen(a0, tt, add, lo, hi);
+              o[OWC] = rq_gen(a1, tt, add, lo, hi);
+            }
+            if (y < th) o[0] = fast ? rq_fast(q[0], tt) : rq_gen(q[0], tt, add, lo, hi);
+          }
+        }
+      }
+    }
+  }
+}
 
 EF_INLINE void dw(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch, const int full) {
   const int32_t C = p->out_c, groups = C >> 2, taps = p->k_h * p->k_w;
@@ -31,37 +202,15 @@ EF_INLINE void dw(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, voi
         const int32_t *bias = p->bias, *t = p->mult + 1;
         for (int32_t g4 = 0; g4 < 4 * groups; g4 += 4) {
           int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
-          if (taps == 9) {
-            /* 3x3: nine taps in one asm block (9 instructions per tap, 4 MACs), so the
-             * compiler cannot spill the accumulators between taps. */
-            uint32_t x, xa, xb, wa, wb;
-#define EF_TAP(off)                                   \
-  "ldr %[x], [%[ptrs], #" #off "]\n"                  \
-  "ldr %[x], [%[x], %[g4]]\n"                         \
-  "sxtb16 %[xa], %[x]\n"                              \
-  "sxtb16 %[xb], %[x], ror #8\n"                      \
-  "ldrd %[wa], %[wb], [%[w]], #8\n"                   \
-  "smlabb %[a0], %[xa], %[wa], %[a0]\n"               \
-  "smlatt %[a2], %[xa], %[wa], %[a2]\n"               \
-  "smlabb %[a1], %[xb], %[wb], %[a1]\n"               \
-  "smlatt %[a3], %[xb], %[wb], %[a3]\n"
-            __asm__(EF_TAP(0) EF_TAP(4) EF_TAP(8) EF_TAP(12) EF_TAP(16) EF_TAP(20) EF_TAP(24) EF_TAP(28) EF_TAP(32)
-                    : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w),
-                      [x] "=&r"(x), [xa] "=&r"(xa), [xb] "=&r"(xb), [wa] "=&r"(wa), [wb] "=&r"(wb)
-                    : [ptrs] "r"(ptr), [g4] "r"(g4)
-                    : "memory");
-#undef EF_TAP
-          } else {
-            for (int32_t t = 0; t < taps; t++) {
-              uint32_t x;
-              __builtin_memcpy(&x, ptr[t] + g4, 4);
-              const uint32_t xa = __sxtb16(x), xb = sxtb16_ror8(x);
-              a0 = __smlabb(xa, w[0], a0);
-              a2 = __smlatt(xa, w[0], a2);
-              a1 = __smlabb(xb, w[1], a1);
-              a3 = __smlatt(xb, w[1], a3);
-              w += 2;
-            }
+          for (int32_t k = 0; k < taps; k++) {
+            uint32_t x;
+            __builtin_memcpy(&x, ptr[k] + g4, 4);
+            const uint32_t xa = __sxtb16(x), xb = sxtb16_ror8(x);
+            a0 = __smlabb(xa, w[0], a0);
+            a2 = __smlatt(xa, w[0], a2);
+            a1 = __smlabb(xb, w[1], a1);
+            a3 = __smlatt(xb, w[1], a3);
+            w += 2;
           }
           if (full) {
             o[0] = rq_fast(a0, t);
@@ -82,6 +231,13 @@ EF_INLINE void dw(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, voi
 }
 
 void ef_dwconv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
-  if (p->mult[0] && p->act_min == -128 && p->act_max == 127) dw(p, in, out, scratch, 1);
-  else dw(p, in, out, scratch, 0);
+  const int fast = p->mult[0] && p->act_min == -128 && p->act_max == 127;
+  if (p->k_h == 3 && p->k_w == 3 && p->stride_h == 1 && p->stride_w == 1 && p->dil_h == 1 && p->dil_w == 1) {
+    if (fast) dw3x3(p, in, out, scratch, 1);
+    else dw3x3(p, in, out, scratch, 0);
+  } else if (fast) {
+    dw(p, in, out, scratch, 1);
+  } else {
+    dw(p, in, out, scratch, 0);
+  }
 }

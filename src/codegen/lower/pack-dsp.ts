@@ -47,19 +47,39 @@ export function dspRequant(outOffset: number): (mult: Int32Array, shift: Int32Ar
   };
 }
 
-/** Depthwise (multiplier 1, channels a multiple of 4): [c/4][tap] x (c0,c2) (c1,c3) q15, doubled. */
+/** The depthwise kernel's 3x3 stride-1 sliding-window path (dwconv_s8_dsp.c dw3x3). */
+function dw3x3(g: ConvGeom): boolean {
+  return g.kh === 3 && g.kw === 3 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1;
+}
+
+/**
+ * Depthwise (multiplier 1, channels a multiple of 4), doubled q15. 3x3 stride 1: per channel
+ * P_kx = (w[0][kx], w[1][kx]), Q_kx = (w[1][kx], w[2][kx]) for kx = 0..2 (6 words); scratch =
+ * 4 planes of (ow+2) columns x 64 bytes + accumulators (ow x 28 rows x 4 bytes).
+ * Otherwise [c/4][tap] x (c0,c2) (c1,c3).
+ */
 export function packDwDsp(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv {
   const taps = g.kh * g.kw;
-  const data = new Int16Array(taps * g.oc);
+  const data = new Int16Array(taps * g.oc + (dw3x3(g) ? 3 * g.oc : 0));
   let o = 0;
-  for (let c = 0; c < g.oc; c += 4)
-    for (let t = 0; t < taps; t++) {
-      const b = t * g.oc;
-      data.set([2 * w[b + c], 2 * w[b + c + 2], 2 * w[b + c + 1], 2 * w[b + c + 3]], o);
-      o += 4;
-    }
+  if (dw3x3(g)) {
+    const at = (ky: number, kx: number, c: number) => 2 * w[(ky * 3 + kx) * g.oc + c];
+    for (let c = 0; c < g.oc; c++)
+      for (let kx = 0; kx < 3; kx++) {
+        data.set([at(0, kx, c), at(1, kx, c), at(1, kx, c), at(2, kx, c)], o);
+        o += 4;
+      }
+  } else {
+    for (let c = 0; c < g.oc; c += 4)
+      for (let t = 0; t < taps; t++) {
+        const b = t * g.oc;
+        data.set([2 * w[b + c], 2 * w[b + c + 2], 2 * w[b + c + 1], 2 * w[b + c + 3]], o);
+        o += 4;
+      }
+  }
+  const scratchBytes = dw3x3(g) ? 4 * (g.ow + 2) * 64 + g.ow * 28 * 4 : 8 * taps + g.oc;
   return {
-    variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias: doubled(bias, g.oc), scratchBytes: 8 * taps + g.oc, extraFiles: ['dsp_s8.h'],
+    variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias: doubled(bias, g.oc), scratchBytes, extraFiles: ['dsp_s8.h'],
     requant: dspRequant(g.outOffset),
   };
 }
