@@ -14,9 +14,38 @@ function packMveRows(w: Int8Array, rows: number, k: number): { data: Int8Array; 
   return { data, kp };
 }
 
+/**
+ * Per row quad: shift[4], mult[4], bias[4] (the engine walks one pointer through them). Passed
+ * through the `requant` hook, so the kernels read it as `mult`; `bias` is then not emitted.
+ */
+function interleaveQuads(bias: Int32Array, rows: number): (m: Int32Array, s: Int32Array) => { mult: Int32Array; shift: Int32Array } {
+  return (m, s) => {
+    const quads = (rows + 3) >> 2;
+    const out = new Int32Array(quads * 12);
+    for (let r = 0; r < quads * 4; r++) {
+      const q = r >> 2, i = r & 3;
+      out[12 * q + i] = r < rows ? s[r] : -1;
+      out[12 * q + 4 + i] = r < rows ? m[r] : 0;
+      out[12 * q + 8 + i] = r < rows ? bias[r] : 0;
+    }
+    return { mult: out, shift: s };
+  };
+}
+
+/** Scratch of ef_conv_s8_mve (mirrors conv_s8_mve.c): [padded input][chunk * kp columns][16]. */
+function convScratch(g: ConvGeom, kp: number): number {
+  if (g.kh === 1 && g.kw === 1 && g.strideH === 1 && g.strideW === 1 && g.padH === 0 && g.padW === 0 && kp === g.ic) return 16;
+  const ph = (g.oh - 1) * g.strideH + (g.kh - 1) * g.dilH + 1;
+  const pw = (g.ow - 1) * g.strideW + (g.kw - 1) * g.dilW + 1;
+  const needsPad = g.padH > 0 || g.padW > 0 || ph - g.padH > g.ih || pw - g.padW > g.iw;
+  const padBytes = needsPad && ph * pw * g.ic <= 4096 ? (ph * pw * g.ic + 15) & ~15 : 0;
+  const chunk = kp > 112 ? 2 : Math.min(16, Math.max(2, Math.floor(1024 / kp) & ~1));
+  return padBytes + chunk * kp + 16;
+}
+
 export function packConvMve(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv {
   const { data, kp } = packMveRows(w, g.oc, g.kh * g.kw * g.ic);
-  return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, bias: padTo4(bias), scratchBytes: 2 * kp + 16, extraFiles: ['mve_gemm_s8.h', 'mve_gemm_s8.c'] };
+  return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, scratchBytes: convScratch(g, kp), extraFiles: ['mve_gemm_s8.h', 'mve_gemm_s8.c'], requant: interleaveQuads(bias, g.oc) };
 }
 
 /** Depthwise (multiplier 1, channels a multiple of 8): [c/8][tap][8] bytes. */
@@ -35,5 +64,5 @@ export function packDwMve(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedCo
 
 export function packFcMve(g: FcGeom, w: Int8Array, bias: Int32Array): PackedConv {
   const { data, kp } = packMveRows(w, g.outDepth, g.inDepth);
-  return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, bias: padTo4(bias), scratchBytes: 2 * kp, extraFiles: ['mve_gemm_s8.h', 'mve_gemm_s8.c'] };
+  return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, scratchBytes: 2 * kp, extraFiles: ['mve_gemm_s8.h', 'mve_gemm_s8.c'], requant: interleaveQuads(bias, g.outDepth) };
 }
