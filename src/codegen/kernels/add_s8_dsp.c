@@ -27,3 +27,28 @@ void ef_add_s8_dsp(const ef_elementwise_s8_params *p, const int8_t *a, const int
     out[i] = (int8_t)ef_clamp(s, p->act_min, p->act_max);
   }
 }
+
+/* Same-shape ADD through tables: each input's rescale depends on one int8 value, so the
+ * emitter tabulates 2*x(a) and 2*y(b) with the integer runtime's arithmetic; per element two
+ * loads, one add and the 4-instruction requantization of dsp_s8.h (|x + y| < 2^29). */
+#include "add_s8_dsp.h"
+
+void ef_add_s8_dsp_lut(const ef_elementwise_s8_params *p, const int32_t *lut, const int8_t *a, const int8_t *b, int8_t *out) {
+  const int32_t n = p->dims[0] * p->dims[1] * p->dims[2] * p->dims[3];
+  const int32_t *t1 = lut + 128, *t2 = lut + 384;
+  const int32_t t[3] = {lut[512], lut[513], lut[514]};
+  const int32_t lo = p->act_min, hi = p->act_max;
+  int32_t i = 0;
+  if (lo == -128 && hi == 127) {
+    for (; i + 4 <= n; i += 4) {
+      const int32_t s0 = t1[a[i]] + t2[b[i]], s1 = t1[a[i + 1]] + t2[b[i + 1]];
+      const int32_t s2 = t1[a[i + 2]] + t2[b[i + 2]], s3 = t1[a[i + 3]] + t2[b[i + 3]];
+      const int8_t r0 = rq_fast(s0, t), r1 = rq_fast(s1, t), r2 = rq_fast(s2, t), r3 = rq_fast(s3, t);
+      out[i] = r0;
+      out[i + 1] = r1;
+      out[i + 2] = r2;
+      out[i + 3] = r3;
+    }
+  }
+  for (; i < n; i++) out[i] = rq_gen(t1[a[i]] + t2[b[i]], t, 0, lo, hi);
+}

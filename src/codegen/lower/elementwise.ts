@@ -5,6 +5,8 @@ import { broadcastShapes, numel, shapeEq } from '../../ir/shape.js';
 import { cStruct } from '../carray.js';
 import { actRange, expectDtype, input, scaleOf, zpOf } from './q.js';
 import { LowerCtx, Step } from './types.js';
+import { addDspLut } from './pack-dsp.js';
+import { cArray } from '../carray.js';
 
 function rank4(s: number[], ctx: LowerCtx): number[] {
   if (s.length > 4) fail('unsupported-op', `${ctx.node.op} on rank ${s.length} tensors has no C kernel`, { node: ctx.node.name });
@@ -53,6 +55,7 @@ export function lowerElementwise(ctx: LowerCtx): Step {
       scratchBytes: 0, macs: 0, constBytes: 0,
     };
   }
+  let addQ: { off: number; m: number; shift: number }[] | undefined;
   if (sub) {
     // TFLM's sub_common computes SUB's real multipliers in float32 (ADD's in double)
     const f = Math.fround, twiceMax = f(2 * Math.max(f(s1), f(s2)));
@@ -63,12 +66,14 @@ export function lowerElementwise(ctx: LowerCtx): Step {
       ['out_mult', qo.multiplier], ['out_shift', qo.shift]);
   } else if (add) {
     const leftShift = 20;
+    addQ = [];
     const twiceMax = 2 * Math.max(s1, s2);
     const q1 = quantizeMultiplierSmallerThanOneExp(s1 / twiceMax, 'ADD input 1 multiplier');
     const q2 = quantizeMultiplierSmallerThanOneExp(s2 / twiceMax, 'ADD input 2 multiplier');
     const qo = quantizeMultiplierSmallerThanOneExp(twiceMax / ((1 << leftShift) * so), 'ADD output multiplier');
     fields.push(['left_shift', leftShift], ['in1_mult', q1.multiplier], ['in1_shift', q1.shift], ['in2_mult', q2.multiplier], ['in2_shift', q2.shift],
       ['out_mult', qo.multiplier], ['out_shift', qo.shift]);
+    addQ = [{ off: -zpOf(a), m: q1.multiplier, shift: q1.shift }, { off: -zpOf(b), m: q2.multiplier, shift: q2.shift }, { off: zpOf(y), m: qo.multiplier, shift: qo.shift }];
   } else {
     const q = quantizeMultiplier((s1 * s2) / so, 'MUL multiplier');
     fields.push(['out_mult', q.multiplier], ['out_shift', q.shift]);
@@ -77,6 +82,17 @@ export function lowerElementwise(ctx: LowerCtx): Step {
   // Optimized ADD (same shapes): the DSP one relies on |(x + off) << 20| < 2^29 and rs <= 31.
   const v = add && (ctx.variant === 'dsp' || ctx.variant === 'mve') ? ctx.variant : 'portable';
   const fn = add ? `ef_add_s8${v === 'portable' ? '' : '_' + v}` : sub ? 'ef_sub_s8' : 'ef_mul_s8';
+  // DSP, same shapes: per-input rescales as compile-time tables (pack-dsp.ts addDspLut)
+  const lut = v === 'dsp' && addQ && shapeEq(sa, out) && shapeEq(sb, out) ? addDspLut(addQ[0], addQ[1], addQ[2]) : undefined;
+  if (lut) {
+    return {
+      node: ctx.node.name, op: ctx.node.op, variant: v,
+      files: ['ef_common.h', 'elementwise_s8.h', 'add_s8.c', 'add_s8_dsp.h', 'add_s8_dsp.c'],
+      decls: cArray(`${s}_lut`, lut) + cStruct('ef_elementwise_s8_params', `${s}_p`, fields),
+      call: (io) => `ef_add_s8_dsp_lut(&${s}_p, ${s}_lut, ${io.inputs[0]}, ${io.inputs[1]}, ${io.outputs[0]});`,
+      scratchBytes: 0, macs: 0, constBytes: lut.length * 4,
+    };
+  }
   return {
     node: ctx.node.name, op: ctx.node.op, variant: v,
     files: ['ef_common.h', 'elementwise_s8.h', add ? 'add_s8.c' : sub ? 'sub_s8.c' : 'mul_s8.c', ...(v === 'portable' ? [] : [`add_s8_${v}.c`])],

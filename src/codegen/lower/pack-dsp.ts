@@ -3,6 +3,7 @@
  * (2w fits int16) together with the bias so that the accumulators hold 2*acc, the operand of
  * the exact SMMLAR requantization; per-channel requantization tables (dspRequant).
  */
+import { mbqm } from '../../runtime/fixedpoint.js';
 import { ConvGeom, FcGeom, PackedConv } from './pack-common.js';
 
 /** Rows of k int8 weights → the DSP engine's q15 layout (row pairs, 4-k groups, sxtb16 order), doubled. */
@@ -98,4 +99,24 @@ export function packFcDsp(g: FcGeom, w: Int8Array, bias: Int32Array): PackedConv
     variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias: doubled(bias, g.outDepth + 1), scratchBytes: 7 * kp,
     extraFiles: ['dsp_s8.h', 'dsp_gemm_s8.h', 'dsp_gemm_s8.c'], requant: dspRequant(g.outOffset),
   };
+}
+
+/**
+ * Table for ef_add_s8_dsp_lut (same-shape ADD): 2·x(a) for a = -128..127 with
+ * x(a) = MultiplyByQuantizedMultiplierSmallerThanOneExp((a + off1) << 20, m1, shift1) (the
+ * integer runtime's arithmetic), the same for input 2, then the output (m, rs, K) with the
+ * output offset folded. |x| < 2^28, so 2·(x + y) < 2^30 keeps SMMULR exact. Undefined when
+ * the output shift is not a right shift or the folded constant would not fit.
+ */
+export function addDspLut(in1: { off: number; m: number; shift: number }, in2: { off: number; m: number; shift: number }, out: { off: number; m: number; shift: number }): Int32Array | undefined {
+  const rs = -out.shift;
+  const k = out.off * 2 ** rs + 2 ** (rs - 1);
+  if (rs < 1 || rs > 30 || Math.abs(k) >= 2 ** 30) return undefined;
+  const lut = new Int32Array(515);
+  for (let v = -128; v < 128; v++) {
+    lut[v + 128] = 2 * mbqm(((v + in1.off) << 20) | 0, in1.m, in1.shift);
+    lut[v + 384] = 2 * mbqm(((v + in2.off) << 20) | 0, in2.m, in2.shift);
+  }
+  lut.set([out.m, rs, k], 512);
+  return lut;
 }
