@@ -2,7 +2,7 @@
 import { TypedArray } from '../ir/types.js';
 
 const CTYPE: Record<string, string> = {
-  Int8Array: 'int8_t', Uint8Array: 'uint8_t', Int16Array: 'int16_t', Int32Array: 'int32_t', Float32Array: 'float',
+  Int8Array: 'int8_t', Uint8Array: 'uint8_t', Int16Array: 'int16_t', Int32Array: 'int32_t', Float32Array: 'float', BigInt64Array: 'int64_t',
 };
 
 /** A C identifier from any tensor/node name. */
@@ -26,6 +26,11 @@ export function cArray(name: string, data: TypedArray | number[], opts: { type?:
   const vals: string[] = [];
   const isF = type === 'float';
   for (let i = 0; i < data.length; i++) {
+    if (type === 'int64_t') { // exact (beyond 2^53) and typed; INT64_MIN has no literal
+      const b = BigInt(data[i]);
+      vals.push(b === -(2n ** 63n) ? '(-9223372036854775807LL-1)' : `${b}LL`);
+      continue;
+    }
     const v = Number(data[i]);
     vals.push(isF ? fmtFloat(v) : type === 'int32_t' && v === -2147483648 ? '(-2147483647-1)' : String(v));
   }

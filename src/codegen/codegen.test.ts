@@ -207,3 +207,27 @@ test('openWakeWord melspectrogram quantized by our quantizer (TRANSPOSE, float L
   // the float LOG differs from Math.log in the last bits; after QUANTIZE no byte differs on these inputs
   assert.equal(firstDiff(runHost(buildHost(c), new Uint8Array(x.buffer)), Uint8Array.from(want, (v) => v & 0xff), want.length / 2), '');
 });
+
+test('16x8 layers (raised by the quantizer) compile: IC with int16 convs, depthwise-free, FC and the casts around them; host C == integer runtime', { skip: noShared }, async () => {
+  const { calibrateGraph } = await import('../quant/pipeline.js');
+  const { quantizeGraph } = await import('../quant/quantize.js');
+  const { Session } = await import('../runtime/session.js');
+  const g = loadFloatModel('pretrainedResnet')!;
+  const { inputs } = floatCase(g, 4);
+  const inName = g.inputs[0];
+  const n = inputs.length / 4;
+  const samples = Array.from({ length: 4 }, (_, v) => ({ [inName]: inputs.slice(v * n, (v + 1) * n) }));
+  const names = g.nodes.map((x) => x.name);
+  const raise = names.filter((x) => /CONV_2D_(0|5|9)$|FULLY_CONNECTED/.test(x));
+  assert.ok(raise.length >= 3, `nodes to raise: ${raise}`);
+  const q = quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }), { precision: Object.fromEntries(raise.map((x) => [x, 'int16'])) });
+  const c = compileGraph(q, { target: 'host' });
+  assert.ok(c.steps.filter((s) => s.files.includes('conv_s16.c')).length >= 3, 'int16 kernels used');
+  const qn = q.tensors.get(q.inputs[0])!.shape.reduce((a, b) => a * b, 1);
+  let seed = 3;
+  const x = Int8Array.from({ length: 3 * qn }, () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), (seed >>> 24) - 128));
+  const s = new Session(q);
+  const want: number[] = [];
+  for (let v = 0; v < 3; v++) want.push(...(s.run({ [q.inputs[0]]: x.slice(v * qn, (v + 1) * qn) })[s.outputs[0].name] as Int8Array));
+  assert.equal(firstDiff(runHost(buildHost(c), new Uint8Array(x.buffer)), Uint8Array.from(want, (v) => v & 0xff), want.length / 3), '');
+});

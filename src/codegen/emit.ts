@@ -79,9 +79,9 @@ export function compileGraph(g: Graph, opts: CompileOptions = {}): CompiledModel
   checkKernels(g, where);
   for (const i of [...g.inputs, ...g.outputs]) {
     const t = getTensor(g, i);
-    if (t.dtype !== 'int8' && t.dtype !== 'float32') fail('bad-dtype', `graph ${g.inputs.includes(i) ? 'input' : 'output'} '${i}' is ${t.dtype}; compile supports int8 and float32 inputs/outputs`, where);
+    if (!['int8', 'int16', 'float32'].includes(t.dtype)) fail('bad-dtype', `graph ${g.inputs.includes(i) ? 'input' : 'output'} '${i}' is ${t.dtype}; compile supports int8, int16 and float32 inputs/outputs`, where);
   }
-  const ctypeOf = (tensor: string) => (getTensor(g, tensor).dtype === 'float32' ? 'float' : 'int8_t');
+  const ctypeOf = (tensor: string) => ({ float32: 'float', int16: 'int16_t' })[getTensor(g, tensor).dtype as string] ?? 'int8_t';
 
   const shared: Shared = { target, kernels: opts.kernels ?? 'auto', constDecls: [], constSym: new Map(), decls: [], files: new Set(), variants: {}, where };
   const main = schedule(g, 'L', shared);
@@ -157,7 +157,7 @@ interface Shared {
  * and DEQUANTIZE included), else the float one (float fallback nodes inside int8 graphs too). */
 function tableFor(g: Graph, node: Node): Record<string, Lowerer> {
   const ts = [...node.inputs, ...node.outputs].filter((t) => t && !isConstant(g, t));
-  return ts.some((t) => getTensor(g, t).dtype === 'int8') ? INT8_LOWERERS : FLOAT_LOWERERS;
+  return ts.some((t) => ['int8', 'int16'].includes(getTensor(g, t).dtype)) ? INT8_LOWERERS : FLOAT_LOWERERS;
 }
 
 /** Every op of the graph and of its IF branches has a kernel, or one error names all that lack one. */
@@ -218,7 +218,7 @@ function schedule(g: Graph, pre: string, sh: Shared): Schedule {
     sh.variants[st.variant] = (sh.variants[st.variant] ?? 0) + 1;
     sh.decls.push(`/* ${pre}${i}: ${node.op} ${node.name} */\n${st.decls}`);
   });
-  const ctype = (tensor: string) => (getTensor(g, tensor).dtype === 'float32' ? 'float' : 'int8_t');
+  const ctype = (tensor: string) => ({ float32: 'float', int16: 'int16_t' })[getTensor(g, tensor).dtype as string] ?? 'int8_t';
   const body = (io: { inputs: string[]; outputs: string[]; base: string; hooks: boolean }): string[] => {
     const sym = (tensor: string): string => {
       const gi = g.inputs.indexOf(tensor);
@@ -237,7 +237,8 @@ function schedule(g: Graph, pre: string, sh: Shared): Schedule {
       }
       const off = plan.offsets.get(tensor);
       if (off === undefined) fail('internal', `tensor '${tensor}' was not planned`, sh.where);
-      return ctype(tensor) === 'float' ? `((float *)(void *)(${io.base} + ${off}))` : `(${io.base} + ${off})`;
+      const ct = ctype(tensor);
+      return ct === 'int8_t' ? `(${io.base} + ${off})` : `((${ct} *)(void *)(${io.base} + ${off}))`;
     };
     const out: string[] = [];
     order.forEach((node, i) => {

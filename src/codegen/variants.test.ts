@@ -4,7 +4,7 @@
  * integer runtime on
  * shapes the MLPerf models never show: odd and non-multiple-of-4 channel counts, 1/3/4-wide
  * kernels, strides, SAME/VALID padding, fused ReLU/ReLU6 clamps, output zero points, batch > 1,
- * effective scales >= 1 (which must fall back to the portable kernel), extreme inputs.
+ * effective scales >= 1 (which must fall back to the portable kernel), extreme inputs, 16x8 layers.
  * Each case is a one-layer int8 model with seeded random weights; it is compiled per target,
  * run on QEMU (3 vectors) and compared byte for byte with `Session`.
  */
@@ -48,6 +48,8 @@ interface Case {
   /** Multiplies the output scale's denominator: > 1 makes the effective scale large. */
   gain?: number;
   depthMult?: number;
+  /** 16x8: int16 activations (zero point 0) and an int64 bias. */
+  int16?: boolean;
 }
 
 const CASES: Case[] = [
@@ -65,6 +67,9 @@ const CASES: Case[] = [
   { name: 'dw 3x3 c6 (channels not a multiple of 4)', op: 'DEPTHWISE_CONV_2D', in: [1, 5, 5, 6], k: [3, 3] },
   { name: 'dw 3x3 multiplier 2 c4->8', op: 'DEPTHWISE_CONV_2D', in: [1, 5, 4, 4], k: [3, 3], depthMult: 2 },
   { name: 'fc 37->11', op: 'FULLY_CONNECTED', in: [1, 37], outC: 11 },
+  { name: '16x8 dw 3x3 s2 c6 relu', op: 'DEPTHWISE_CONV_2D', in: [1, 7, 6, 6], k: [3, 3], stride: [2, 2], act: 'RELU', int16: true },
+  { name: '16x8 conv 3x3 c5->9', op: 'CONV_2D', in: [1, 5, 6, 5], outC: 9, k: [3, 3], int16: true },
+  { name: '16x8 fc 40->7 batch 2', op: 'FULLY_CONNECTED', in: [2, 40], outC: 7, int16: true },
   { name: 'fc 64->12 batch 3 relu', op: 'FULLY_CONNECTED', in: [3, 64], outC: 12, act: 'RELU' },
   { name: 'avgpool global 5x5 c64', op: 'AVERAGE_POOL_2D', in: [1, 5, 5, 64], k: [5, 5], padding: 'VALID' },
   { name: 'avgpool global 25x5 c20', op: 'AVERAGE_POOL_2D', in: [1, 25, 5, 20], k: [25, 5], padding: 'VALID' },
@@ -92,8 +97,9 @@ function tensor(name: string, dtype: Tensor['dtype'], shape: number[], scale: nu
 export function caseGraph(c: Case, r: () => number): Graph {
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const t = new Map<string, Tensor>();
-  const sx = 0.02 + r() * 0.05, zx = int(-20, 20);
-  t.set('x', tensor('x', 'int8', c.in, [sx], [zx]));
+  const act = c.int16 ? 'int16' : 'int8';
+  const sx = 0.02 + r() * 0.05, zx = c.int16 ? 0 : int(-20, 20);
+  t.set('x', tensor('x', act, c.in, [sx], [zx]));
   const inputs = ['x'];
   const attrs: Record<string, number | string | boolean | number[]> = { ...defaultAttrs(c.op), fusedActivationFunction: c.act ?? 'NONE' };
   const outZp = c.outZp ?? int(-30, 30);
@@ -111,7 +117,8 @@ export function caseGraph(c: Case, r: () => number): Graph {
     const w = Int8Array.from({ length: oc * kh * kw * kIn }, () => int(-127, 127));
     const sw8 = Array.from({ length: oc }, () => 0.002 + r() * 0.02);
     t.set('w', tensor('w', 'int8', wShape, sw8, sw8.map(() => 0), w, dw ? 3 : 0));
-    t.set('b', tensor('b', 'int32', [oc], sw8.map((s) => s * sx), sw8.map(() => 0), Int32Array.from({ length: oc }, () => int(-3000, 3000))));
+    const bias = Array.from({ length: oc }, () => int(-3000, 3000) * (c.int16 ? 256 : 1));
+    t.set('b', tensor('b', c.int16 ? 'int64' : 'int32', [oc], sw8.map((s) => s * sx), sw8.map(() => 0), c.int16 ? BigInt64Array.from(bias, BigInt) : Int32Array.from(bias)));
     inputs.push('w', 'b');
     Object.assign(attrs, { padding: pad, strideH: sh, strideW: sw, ...(dw ? { depthMultiplier: c.depthMult ?? 1 } : {}) });
     outShape = [n, outSize(pad, ih, kh, sh, 1), outSize(pad, iw, kw, sw, 1), oc];
@@ -121,7 +128,8 @@ export function caseGraph(c: Case, r: () => number): Graph {
     const oc = c.outC!;
     const sw8 = 0.002 + r() * 0.02;
     t.set('w', tensor('w', 'int8', [oc, depth], [sw8], [0], Int8Array.from({ length: oc * depth }, () => int(-127, 127))));
-    t.set('b', tensor('b', 'int32', [oc], [sw8 * sx], [0], Int32Array.from({ length: oc }, () => int(-3000, 3000))));
+    const bias = Array.from({ length: oc }, () => int(-3000, 3000) * (c.int16 ? 256 : 1));
+    t.set('b', tensor('b', c.int16 ? 'int64' : 'int32', [oc], [sw8 * sx], [0], c.int16 ? BigInt64Array.from(bias, BigInt) : Int32Array.from(bias)));
     inputs.push('w', 'b');
     outShape = [batch, oc];
     sy = (sx * sw8 * Math.sqrt(depth) * 73 * 73) / 60;
@@ -156,37 +164,42 @@ export function caseGraph(c: Case, r: () => number): Graph {
   }
   const pool = c.op === 'AVERAGE_POOL_2D' || c.op === 'MAX_POOL_2D' || c.op === 'TRANSPOSE' || (c.op === 'MEAN' && c.gain === 0);
   const yZp = pool ? zx : c.op === 'LOGISTIC' ? -128 : c.op === 'TANH' ? 0 : outZp;
-  t.set('y', tensor('y', 'int8', outShape, [sy], [yZp]));
+  t.set('y', tensor('y', act, outShape, [c.int16 ? sy * 256 : sy], [c.int16 ? 0 : yZp]));
   const node: Node = { name: `${c.op}_0`, op: c.op, domain: 'tflite', inputs, outputs: ['y'], attrs };
   return { name: c.name, tensors: t, nodes: [node], inputs: c.op === 'ADD' || c.op === 'SUB' ? ['x', 'x2'] : ['x'], outputs: ['y'], source: { format: 'ir' } };
 }
 
-/** Three vectors: uniform random, the int8 extremes alternating, random small values. */
+/** Three vectors: uniform random, the extremes alternating, random small values (int8 or int16 per input). */
 function vectors(g: Graph, r: () => number): Uint8Array {
-  const per = g.inputs.reduce((s, n) => s + g.tensors.get(n)!.shape.reduce((a, b) => a * b, 1), 0);
-  const out = new Int8Array(3 * per);
-  for (let i = 0; i < per; i++) {
-    out[i] = Math.floor(r() * 256) - 128;
-    out[per + i] = (i * 7919) % 3 === 0 ? 127 : -128;
-    out[2 * per + i] = Math.floor(r() * 17) - 8;
-  }
-  return new Uint8Array(out.buffer);
+  const ins = g.inputs.map((n) => g.tensors.get(n)!);
+  const bytes: number[] = [];
+  for (let v = 0; v < 3; v++)
+    for (const t of ins) {
+      const n = t.shape.reduce((a, b) => a * b, 1), wide = t.dtype === 'int16';
+      const lim = wide ? 32768 : 128;
+      const vals = wide ? new Int16Array(n) : new Int8Array(n);
+      for (let i = 0; i < n; i++) vals[i] = v === 0 ? Math.floor(r() * 2 * lim) - lim : v === 1 ? ((i * 7919) % 3 === 0 ? lim - 1 : -lim) : Math.floor(r() * 17) - 8;
+      bytes.push(...new Uint8Array(vals.buffer));
+    }
+  return Uint8Array.from(bytes);
 }
 
 function expected(g: Graph, inputs: Uint8Array): Uint8Array {
   const s = new Session(g);
-  const sizes = g.inputs.map((n) => g.tensors.get(n)!.shape.reduce((a, b) => a * b, 1));
+  const ts = g.inputs.map((n) => g.tensors.get(n)!);
+  const sizes = ts.map((t) => t.shape.reduce((a, b) => a * b, 1) * (t.dtype === 'int16' ? 2 : 1));
   const per = sizes.reduce((a, b) => a + b, 0);
   const outs: Uint8Array[] = [];
   for (let v = 0; v * per < inputs.length; v++) {
-    const feeds: Record<string, Int8Array> = {};
+    const feeds: Record<string, Int8Array | Int16Array> = {};
     let o = v * per;
     g.inputs.forEach((n, i) => {
-      feeds[n] = Int8Array.from(new Int8Array(inputs.buffer, inputs.byteOffset + o, sizes[i]));
+      const raw = inputs.slice(o, o + sizes[i]);
+      feeds[n] = ts[i].dtype === 'int16' ? new Int16Array(raw.buffer) : new Int8Array(raw.buffer);
       o += sizes[i];
     });
     const y = s.run(feeds)[g.outputs[0]] as Int8Array;
-    outs.push(new Uint8Array(y.buffer, y.byteOffset, y.length).slice());
+    outs.push(new Uint8Array(y.buffer, y.byteOffset, y.byteLength).slice());
   }
   return Uint8Array.from(outs.flatMap((u) => [...u]));
 }

@@ -47,5 +47,10 @@ typedef struct {
 } ef_transpose_params;
 void ef_transpose(const ef_transpose_params *p, const void *in, void *out);
 
+typedef struct {
+  int32_t size, in_bytes, out_bytes, in_zero_point, out_zero_point, mult, shift, min, max;
+} ef_requant_params;
+void ef_requant_int(const ef_requant_params *p, const void *in, void *out);
+
 void ef_copy_bytes(const void *in, void *out, int32_t n);
 #endif

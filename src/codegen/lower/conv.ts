@@ -8,12 +8,14 @@ import { channelMultipliers } from '../../runtime/fixedpoint.js';
 import { cArray, cStruct } from '../carray.js';
 import { actRange, expectDtype, input, nhwc, numAttr, padBefore, scaleOf, zpOf } from './q.js';
 import { LowerCtx, Step } from './types.js';
+import { lowerConvS16 } from './conv16.js';
 import { padVec } from './pack.js';
 import { ConvGeom, packConvFilter } from './pack.js';
 
 export function lowerConv(ctx: LowerCtx): Step {
   const dw = ctx.node.op === 'DEPTHWISE_CONV_2D';
   const x = input(ctx, 0, 'input');
+  if (x.dtype === 'int16') return lowerConvS16(ctx);
   const w = input(ctx, 1, 'filter');
   const b = ctx.inputs[2];
   const y = ctx.outputs[0];

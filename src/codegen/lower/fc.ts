@@ -5,11 +5,24 @@ import { numel } from '../../ir/shape.js';
 import { cArray, cStruct } from '../carray.js';
 import { actRange, expectDtype, input, scaleOf, zpOf } from './q.js';
 import { LowerCtx, Step } from './types.js';
+import { Tensor } from '../../ir/types.js';
+import { lowerConvS16 } from './conv16.js';
 import { padVec } from './pack.js';
 import { packFcFilter } from './pack.js';
 
+/** TFLM's FC multipliers: per channel, or per tensor from float(in_scale * filter_scale) / out_scale. */
+export function fcMultipliers(ctx: LowerCtx, x: Tensor, w: Tensor, y: Tensor, outDepth: number): { multiplier: Int32Array; shift: Int32Array } {
+  const inScale = scaleOf(x, 'input', ctx.node), outScale = scaleOf(y, 'output', ctx.node);
+  const fScales = w.quant?.scale ?? [];
+  if (fScales.length > 1) return channelMultipliers(inScale, fScales, outScale, outDepth);
+  // TFLM's per-tensor FC multiplier: float(in_scale * filter_scale) / out_scale (GetQuantizedConvolutionMultipler).
+  const q = quantizeMultiplier(Math.fround(inScale * fScales[0]) / outScale, 'FULLY_CONNECTED multiplier');
+  return { multiplier: Int32Array.of(q.multiplier), shift: Int32Array.of(q.shift) };
+}
+
 export function lowerFc(ctx: LowerCtx): Step {
   const x = input(ctx, 0, 'input');
+  if (x.dtype === 'int16') return lowerConvS16(ctx);
   const w = input(ctx, 1, 'weights');
   const b = ctx.inputs[2];
   const y = ctx.outputs[0];
@@ -22,16 +35,8 @@ export function lowerFc(ctx: LowerCtx): Step {
   const batches = numel(x.shape) / inDepth;
   if (!Number.isInteger(batches) || numel(y.shape) !== batches * outDepth)
     fail('bad-shape', `weights [${w.shape}] do not match input [${x.shape}] / output [${y.shape}]`, { node: ctx.node.name });
-  const inScale = scaleOf(x, 'input', ctx.node), outScale = scaleOf(y, 'output', ctx.node);
-  const fScales = w.quant?.scale ?? [];
-  const perChannel = fScales.length > 1;
-  // TFLM's per-tensor FC multiplier: float(in_scale * filter_scale) / out_scale (GetQuantizedConvolutionMultipler).
-  let mult = perChannel
-    ? channelMultipliers(inScale, fScales, outScale, outDepth)
-    : (() => {
-        const q = quantizeMultiplier(Math.fround(inScale * fScales[0]) / outScale, 'FULLY_CONNECTED multiplier');
-        return { multiplier: Int32Array.of(q.multiplier), shift: Int32Array.of(q.shift) };
-      })();
+  const perChannel = (w.quant?.scale.length ?? 0) > 1;
+  let mult = fcMultipliers(ctx, x, w, y, outDepth);
   const [actMin, actMax] = actRange(ctx, y);
   const bias = b?.data ? Int32Array.from(b.data as Int32Array) : undefined;
   const packed = packFcFilter(ctx.variant, { outDepth, inDepth, inOffset: -zpOf(x), filterOffset: -zpOf(w), outOffset: zpOf(y), actMin, actMax }, w.data as Int8Array, bias, mult.shift);
