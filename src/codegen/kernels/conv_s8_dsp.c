@@ -8,56 +8,102 @@
 #include "dsp_gemm_s8.h"
 #include "dsp_s8.h"
 
+/* n bytes, n < 4 tail included, through unaligned word moves (allowed on every DSP core). */
+EF_INLINE void copy_run(int8_t *d, const int8_t *s, int32_t n) {
+  for (; n >= 4; n -= 4, d += 4, s += 4) {
+    uint32_t w;
+    __builtin_memcpy(&w, s, 4);
+    __builtin_memcpy(d, &w, 4);
+  }
+  for (; n > 0; n--) *d++ = *s++;
+}
+
+/* int8 im2col of one pixel (in_c not a multiple of 4): one run per kernel row when the row
+ * is inside the input, else per tap; padding taps read the input zero point. */
 static void im2col(const ef_conv_s8_params *p, const int8_t *in, int32_t b, int32_t pix, int8_t *col, int32_t kp) {
+  const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c, k_h = p->k_h, k_w = p->k_w, dil_h = p->dil_h, dil_w = p->dil_w;
   const int32_t oy = pix / p->out_w, ox = pix % p->out_w;
   const int8_t zp = (int8_t)(-p->in_offset);
   const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
+  const int run = dil_w == 1 && ix0 >= 0 && ix0 + k_w <= in_w;
   int8_t *c = col;
-  for (int32_t ky = 0; ky < p->k_h; ky++) {
-    const int32_t iy = iy0 + ky * p->dil_h;
-    for (int32_t kx = 0; kx < p->k_w; kx++) {
-      const int32_t ix = ix0 + kx * p->dil_w;
-      if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
-        for (int32_t i = 0; i < p->in_c; i++) *c++ = zp;
+  for (int32_t ky = 0; ky < k_h; ky++) {
+    const int32_t iy = iy0 + ky * dil_h;
+    if (iy < 0 || iy >= in_h) {
+      for (int32_t i = 0; i < k_w * in_c; i++) *c++ = zp;
+      continue;
+    }
+    const int8_t *row = in + (b * in_h + iy) * in_w * in_c;
+    if (run) {
+      copy_run(c, row + ix0 * in_c, k_w * in_c);
+      c += k_w * in_c;
+      continue;
+    }
+    for (int32_t kx = 0; kx < k_w; kx++) {
+      const int32_t ix = ix0 + kx * dil_w;
+      if (ix < 0 || ix >= in_w) {
+        for (int32_t i = 0; i < in_c; i++) *c++ = zp;
       } else {
-        const int8_t *s = in + ((b * p->in_h + iy) * p->in_w + ix) * p->in_c;
-        if ((p->in_c & 3) == 0 && (((uintptr_t)s | (uintptr_t)c) & 3) == 0) {
-          for (int32_t i = 0; i < p->in_c; i += 4) *(uint32_t *)(void *)(c + i) = *(const uint32_t *)(const void *)(s + i);
-          c += p->in_c;
-        } else {
-          for (int32_t i = 0; i < p->in_c; i++) *c++ = s[i];
-        }
+        for (int32_t i = 0; i < in_c; i++) *c++ = row[ix * in_c + i];
       }
     }
   }
   while (c < col + kp) *c++ = 0;
 }
 
-/* in_c a multiple of 4: widen each tap straight into column `col` of the interleaved q15
- * buffer (no int8 copy); padding taps become zero-point pairs. */
+/* n words of int8 (4 k each) -> q15 pairs at d[0], d[3], then 6 words on (one column of the
+ * three-column buffer). */
+EF_INLINE uint32_t *widen_run(const int8_t *src, uint32_t *d, int32_t n) {
+  const uint32_t *s = (const uint32_t *)(const void *)src;
+  for (; n >= 2; n -= 2, s += 2, d += 12) {
+    const uint32_t w = s[0], v = s[1];
+    d[0] = __sxtb16(w);
+    d[3] = sxtb16_ror8(w);
+    d[6] = __sxtb16(v);
+    d[9] = sxtb16_ror8(v);
+  }
+  if (n) {
+    const uint32_t w = s[0];
+    d[0] = __sxtb16(w);
+    d[3] = sxtb16_ror8(w);
+    d += 6;
+  }
+  return d;
+}
+
+/* in_c a multiple of 4: widen each kernel row straight into column `col` of the interleaved
+ * q15 buffer (no int8 copy; one run when the row is inside the input); padding taps become
+ * zero-point pairs. Parameters are copied to locals: the stores may alias *p. */
 static void im2col_q15(const ef_conv_s8_params *p, const int8_t *in, int32_t b, int32_t pix, int16_t *xq, int32_t col, int32_t kp) {
+  const int32_t in_h = p->in_h, in_w = p->in_w, in_c = p->in_c, k_h = p->k_h, k_w = p->k_w, dil_h = p->dil_h, dil_w = p->dil_w;
   const int32_t oy = pix / p->out_w, ox = pix - oy * p->out_w;
   const uint32_t zp = (uint16_t)(int16_t)(-p->in_offset);
   const uint32_t zp2 = zp | (zp << 16);
   const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
+  const int32_t cw = in_c >> 2;
+  const int run = dil_w == 1 && ix0 >= 0 && ix0 + k_w <= in_w;
   uint32_t *d = (uint32_t *)(void *)xq + col;
-  for (int32_t ky = 0; ky < p->k_h; ky++) {
-    const int32_t iy = iy0 + ky * p->dil_h;
-    for (int32_t kx = 0; kx < p->k_w; kx++) {
-      const int32_t ix = ix0 + kx * p->dil_w;
-      if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
-        for (int32_t i = 0; i < p->in_c; i += 4, d += 6) d[0] = d[3] = zp2;
+  for (int32_t ky = 0; ky < k_h; ky++) {
+    const int32_t iy = iy0 + ky * dil_h;
+    if (iy < 0 || iy >= in_h) {
+      for (int32_t i = 0; i < k_w * cw; i++, d += 6) d[0] = d[3] = zp2;
+      continue;
+    }
+    const int8_t *row = in + (b * in_h + iy) * in_w * in_c;
+    if (run) {
+      d = widen_run(row + ix0 * in_c, d, k_w * cw);
+      continue;
+    }
+    for (int32_t kx = 0; kx < k_w; kx++) {
+      const int32_t ix = ix0 + kx * dil_w;
+      if (ix < 0 || ix >= in_w) {
+        for (int32_t i = 0; i < cw; i++, d += 6) d[0] = d[3] = zp2;
       } else {
-        const uint32_t *s = (const uint32_t *)(const void *)(in + ((b * p->in_h + iy) * p->in_w + ix) * p->in_c);
-        for (int32_t i = 0; i < p->in_c; i += 4, d += 6, s++) {
-          const uint32_t w = *s;
-          d[0] = __sxtb16(w);
-          d[3] = sxtb16_ror8(w);
-        }
+        d = widen_run(row + ix * in_c, d, cw);
       }
     }
   }
-  for (int32_t k = p->k_h * p->k_w * p->in_c; k < kp; k += 4, d += 6) d[0] = d[3] = 0;
+  for (int32_t k = k_h * k_w * in_c; k < kp; k += 4, d += 6) d[0] = d[3] = 0;
 }
 
 void ef_conv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
