@@ -42,14 +42,15 @@ typedef char ef_mve_args_layout[(offsetof(ef_mve_gemm_args, act_max) == 32 && of
 
 /* Accumulators: column 0 rows 0..3 in r0 r2 r4 r6, column 1 in r8 r10 r12 lr. */
 
-/* Requantize the 8 accumulators (prm at r9, post-incremented) and store 4 bytes per column
+/* Requantize the 8 accumulators (moved in pairs with VMOV Dd, Rt, Rt2: Dd = Rt2:Rt, so lanes
+ * follow the register order unambiguously) (prm at r9, post-incremented) and store 4 bytes per column
  * through O0 (column 0, a low register) and r7 (column 1), both post-incremented; PRE runs
  * once the accumulators are in q0/q1. q4..q6: offset, min, max. */
 #define EF_REQUANT(O0, PRE)         \
-  "vmov q0[2], q0[0], r0, r4\n"     \
-  "vmov q0[3], q0[1], r2, r6\n"     \
-  "vmov q1[2], q1[0], r8, r12\n"    \
-  "vmov q1[3], q1[1], r10, lr\n"    \
+  "vmov d0, r0, r2\n"               \
+  "vmov d1, r4, r6\n"               \
+  "vmov d2, r8, r10\n"              \
+  "vmov d3, r12, lr\n"              \
   PRE                               \
   "vldrw.32 q2, [r9, #32]\n"        \
   "vadd.i32 q0, q0, q2\n"           \

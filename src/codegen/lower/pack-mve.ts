@@ -48,10 +48,31 @@ export function packConvMve(g: ConvGeom, w: Int8Array, bias: Int32Array): Packed
   return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, scratchBytes: convScratch(g, kp), extraFiles: ['mve_gemm_s8.h', 'mve_gemm_s8.c'], requant: interleaveQuads(bias, g.oc) };
 }
 
-/** Depthwise (multiplier 1, channels a multiple of 8): [c/8][tap][8] bytes. */
+/** The planar depthwise path's test (mirrors planar_ok in dwconv_s8_mve.c). */
+function dwPlanar(g: ConvGeom): boolean {
+  return g.depthMult === 1 && g.ic === g.oc && g.ic % 16 === 0 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 &&
+    (g.kh - 1) * (g.iw + 1) + g.kw <= 16 && g.padW <= 1 && g.ow + g.kw - 2 - g.padW <= g.iw;
+}
+
+/**
+ * Depthwise (multiplier 1). Planar path: per channel a 16-byte window vector (tap (ky, kx) at
+ * lane ky*(W+1)+kx) and interleaved requant quads; scratch = zero-point row, virtual-pixel
+ * sources, VST4 staging, group parameters and 16 padded planes (mirrors dw_planar). Otherwise
+ * (channels a multiple of 8): [c/8][tap][8] bytes with per-channel arrays permuted.
+ */
 export function packDwMve(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv | undefined {
-  if (g.oc % 8 !== 0) return undefined;
   const taps = g.kh * g.kw;
+  if (dwPlanar(g)) {
+    const rs = g.iw + 1;
+    const data = new Int8Array(16 * g.oc);
+    for (let c = 0; c < g.oc; c++)
+      for (let ky = 0; ky < g.kh; ky++) for (let kx = 0; kx < g.kw; kx++) data[16 * c + ky * rs + kx] = w[(ky * g.kw + kx) * g.oc + c];
+    const prow = g.padH + g.ih + Math.max(0, g.oh + g.kh - 1 - g.padH - g.ih);
+    const nv = (prow * rs + 3) & ~3;
+    const scratch = ((g.ic + 15) & ~15) + 4 * nv + 64 + 80 + 16 + 16 * (nv + 16) + 16;
+    return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, scratchBytes: scratch, extraFiles: [], requant: interleaveQuads(bias, g.oc) };
+  }
+  if (g.oc % 8 !== 0) return undefined;
   const data = new Int8Array(taps * g.oc);
   let o = 0;
   for (let c = 0; c < g.oc; c += 8)
