@@ -112,7 +112,7 @@ void ef_conv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, v
   int8_t *col8 = (int8_t *)scratch;
   int16_t *xq = (int16_t *)(void *)(col8 + kp);
   const int direct = p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0 && (p->in_c & 7) == 0;
-  const ef_dsp_gemm_args a = {p->out_c, kp, (const int16_t *)(const void *)p->filter, p->bias, p->mult, p->out_offset, p->act_min, p->act_max};
+  const ef_dsp_gemm_args a = {p->out_c, kp, (const int16_t *)(const void *)p->filter, p->mult[0], p->out_offset, p->act_min, p->act_max};
   for (int32_t b = 0; b < p->batches; b++)
     for (int32_t pix = 0; pix < npix; pix += 3) {
       const int32_t n = npix - pix < 3 ? npix - pix : 3; /* columns beyond n repeat the first */
@@ -128,6 +128,6 @@ void ef_conv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, v
         }
       }
       int8_t *o0 = out + (b * npix + pix) * p->out_c;
-      ef_dsp_gemm_s8(&a, xq, o0, n > 1 ? o0 + p->out_c : 0, n > 2 ? o0 + 2 * p->out_c : 0);
+      ef_dsp_gemm_s8(&a, xq, o0, p->out_c, n);
     }
 }

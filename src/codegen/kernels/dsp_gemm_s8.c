@@ -26,36 +26,32 @@ void ef_dsp_expand_s8(const int8_t *src, int16_t *xq, int32_t col, int32_t kp) {
   }
 }
 
-/* 2 rows x 3 columns x 8 k per iteration: 8 LDM + 24 SMLAD + SUBS/BNE. Registers are fixed
- * because LDM fills its list in ascending register order. */
+#define EF_MAC_STEP                                   \
+  "ldmia r11!, {r0, r1}\n"                           \
+  "ldmia r12!, {r2, r3, r4}\n"                       \
+  "smlad r5, r0, r2, r5\n"                           \
+  "smlad r6, r0, r3, r6\n"                           \
+  "smlad r7, r0, r4, r7\n"                           \
+  "smlad r8, r1, r2, r8\n"                           \
+  "smlad r9, r1, r3, r9\n"                           \
+  "smlad r10, r1, r4, r10\n"
+/* acc r5..r10 = (r0c0 r0c1 r0c2 r1c0 r1c1 r1c2), weights r0 r1, columns r2 r3 r4, w stream r11,
+ * columns r12, k counter lr. */
+#define EF_MAC_LOOP "1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
+
+/* 2 rows x 3 columns x 8 k per iteration: 8 LDM + 24 SMLAD + SUBS/BNE, accumulators loaded
+ * with the bias words of the stream; leaves the stream at the row pair's requant words.
+ * Registers are fixed because LDM fills its list in ascending register order. */
 EF_INLINE void mac_2x3(const uint32_t **pw, const uint32_t *x, int32_t iters, int32_t acc[6]) {
-  register uint32_t w0 __asm__("r0"), w1 __asm__("r1");
-  register uint32_t x0 __asm__("r2"), x1 __asm__("r3"), x2 __asm__("r4");
-  register int32_t a00 __asm__("r5") = acc[0];
-  register int32_t a01 __asm__("r6") = acc[1];
-  register int32_t a02 __asm__("r7") = acc[2];
-  register int32_t a10 __asm__("r8") = acc[3];
-  register int32_t a11 __asm__("r9") = acc[4];
-  register int32_t a12 __asm__("r10") = acc[5];
+  register int32_t a00 __asm__("r5"), a01 __asm__("r6"), a02 __asm__("r7");
+  register int32_t a10 __asm__("r8"), a11 __asm__("r9"), a12 __asm__("r10");
   register const uint32_t *wp __asm__("r11") = *pw;
   register const uint32_t *xp __asm__("r12") = x;
   register int32_t n __asm__("lr") = iters;
-#define EF_MAC_STEP                                   \
-  "ldmia %[wp]!, {%[w0], %[w1]}\n"                   \
-  "ldmia %[xp]!, {%[x0], %[x1], %[x2]}\n"            \
-  "smlad %[a00], %[w0], %[x0], %[a00]\n"             \
-  "smlad %[a01], %[w0], %[x1], %[a01]\n"             \
-  "smlad %[a02], %[w0], %[x2], %[a02]\n"             \
-  "smlad %[a10], %[w1], %[x0], %[a10]\n"             \
-  "smlad %[a11], %[w1], %[x1], %[a11]\n"             \
-  "smlad %[a12], %[w1], %[x2], %[a12]\n"
-  __asm__ volatile("1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs %[n], %[n], #1\n bne 1b\n"
-                   : [w0] "=&r"(w0), [w1] "=&r"(w1), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
-                     [a00] "+r"(a00), [a01] "+r"(a01), [a02] "+r"(a02), [a10] "+r"(a10), [a11] "+r"(a11), [a12] "+r"(a12),
-                     [wp] "+r"(wp), [xp] "+r"(xp), [n] "+r"(n)
+  __asm__ volatile("ldmia r11!, {r5, r6, r7, r8, r9, r10}\n" EF_MAC_LOOP
+                   : "=&r"(a00), "=&r"(a01), "=&r"(a02), "=&r"(a10), "=&r"(a11), "=&r"(a12), "+r"(wp), "+r"(xp), "+r"(n)
                    :
-                   : "cc", "memory");
-#undef EF_MAC_STEP
+                   : "r0", "r1", "r2", "r3", "r4", "cc", "memory");
   *pw = wp;
   acc[0] = a00;
   acc[1] = a01;
@@ -65,58 +61,77 @@ EF_INLINE void mac_2x3(const uint32_t **pw, const uint32_t *x, int32_t iters, in
   acc[5] = a12;
 }
 
-EF_INLINE void gemm(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o0, int8_t *o1, int8_t *o2, const int fast) {
+/* Requantize one accumulator, rotating through registers: dst = rq(acc), 4 instructions. */
+#define EF_RQ(dst, acc, m, rs, k) \
+  "smmlar " dst ", " acc ", " m ", " k "\n add " dst ", " dst ", " acc ", asr #31\n asr " dst ", " dst ", " rs "\n ssat " dst ", #8, " dst "\n"
+
+/* Every row pair of three full columns, full int8 range, offset folded: one asm block, the
+ * loop state on the stack while the MAC loop holds all 14 registers. */
+static void gemm_fast3(const uint32_t *w, const uint32_t *x, int32_t iters, int8_t *o, int32_t stride, int32_t pairs) {
+  register int32_t ro __asm__("r0") = (int32_t)(uintptr_t)o;
+  register int32_t rs __asm__("r1") = stride;
+  register int32_t rp __asm__("r2") = pairs;
+  register const uint32_t *wp __asm__("r11") = w;
+  register const uint32_t *xp __asm__("r12") = x;
+  register int32_t n __asm__("lr") = iters;
+  __asm__ volatile(
+      "push {r0, r1, r2, r12, lr}\n" /* [sp] o, stride, pairs, x, iters */
+      "2:\n"
+      "ldmia r11!, {r5, r6, r7, r8, r9, r10}\n"
+      "ldr r12, [sp, #12]\n"
+      "ldr lr, [sp, #16]\n" EF_MAC_LOOP
+      "ldmia r11!, {r0, r1, r2, r3, r4, r12}\n"
+      EF_RQ("lr", "r5", "r0", "r1", "r2") EF_RQ("r5", "r6", "r0", "r1", "r2") EF_RQ("r6", "r7", "r0", "r1", "r2")
+      EF_RQ("r7", "r8", "r3", "r4", "r12") EF_RQ("r8", "r9", "r3", "r4", "r12") EF_RQ("r9", "r10", "r3", "r4", "r12")
+      "ldrd r0, r1, [sp]\n"
+      "strb lr, [r0]\n"
+      "strb r7, [r0, #1]\n"
+      "add r2, r0, r1\n"
+      "strb r5, [r2]\n"
+      "strb r8, [r2, #1]\n"
+      "add r2, r2, r1\n"
+      "strb r6, [r2]\n"
+      "strb r9, [r2, #1]\n"
+      "add r0, r0, #2\n"
+      "str r0, [sp]\n"
+      "ldr r0, [sp, #8]\n"
+      "subs r0, r0, #1\n"
+      "str r0, [sp, #8]\n"
+      "bne 2b\n"
+      "add sp, sp, #20\n"
+      : "+r"(ro), "+r"(rs), "+r"(rp), "+r"(wp), "+r"(xp), "+r"(n)
+      :
+      : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "cc", "memory");
+}
+
+EF_INLINE void gemm(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int32_t stride, int32_t ncol, const int fast) {
   const uint32_t *wp = (const uint32_t *)(const void *)a->w;
   const uint32_t *x = (const uint32_t *)(const void *)xq;
-  const int32_t *bias = a->bias, *t = a->rq + 1;
-  const int32_t iters = a->kp >> 3, add = a->rq[0] ? 0 : a->out_offset, lo = a->act_min, hi = a->act_max;
-  for (int32_t pairs = a->rows >> 1; pairs > 0; pairs--) {
-    int32_t acc[6] = {bias[0], bias[0], bias[0], bias[1], bias[1], bias[1]};
+  const int32_t iters = a->kp >> 3, add = a->rq0 ? 0 : a->out_offset, lo = a->act_min, hi = a->act_max;
+  for (int32_t r = 0; r < a->rows; r += 2) {
+    int32_t acc[6];
     mac_2x3(&wp, x, iters, acc);
     /* table words into locals first: the int8 stores may alias them */
-    const int32_t t0[3] = {t[0], t[1], t[2]}, t1[3] = {t[3], t[4], t[5]};
-    int8_t r[6];
-    if (fast) {
-      r[0] = rq_fast(acc[0], t0);
-      r[1] = rq_fast(acc[1], t0);
-      r[2] = rq_fast(acc[2], t0);
-      r[3] = rq_fast(acc[3], t1);
-      r[4] = rq_fast(acc[4], t1);
-      r[5] = rq_fast(acc[5], t1);
-    } else {
-      r[0] = rq_gen(acc[0], t0, add, lo, hi);
-      r[1] = rq_gen(acc[1], t0, add, lo, hi);
-      r[2] = rq_gen(acc[2], t0, add, lo, hi);
-      r[3] = rq_gen(acc[3], t1, add, lo, hi);
-      r[4] = rq_gen(acc[4], t1, add, lo, hi);
-      r[5] = rq_gen(acc[5], t1, add, lo, hi);
+    const int32_t t0[3] = {(int32_t)wp[0], (int32_t)wp[1], (int32_t)wp[2]}, t1[3] = {(int32_t)wp[3], (int32_t)wp[4], (int32_t)wp[5]};
+    wp += 6;
+    int8_t res[6];
+    for (int32_t c = 0; c < 3; c++) {
+      res[c] = fast ? rq_fast(acc[c], t0) : rq_gen(acc[c], t0, add, lo, hi);
+      res[3 + c] = fast ? rq_fast(acc[3 + c], t1) : rq_gen(acc[3 + c], t1, add, lo, hi);
     }
-    o0[0] = r[0];
-    o1[0] = r[1];
-    o2[0] = r[2];
-    o0[1] = r[3];
-    o1[1] = r[4];
-    o2[1] = r[5];
-    o0 += 2;
-    o1 += 2;
-    o2 += 2;
-    bias += 2;
-    t += 6;
-  }
-  if (a->rows & 1) { /* the packing padded a zero row; its results are dropped */
-    int32_t acc[6] = {bias[0], bias[0], bias[0], 0, 0, 0};
-    mac_2x3(&wp, x, iters, acc);
-    o0[0] = rq_gen(acc[0], t, add, lo, hi);
-    o1[0] = rq_gen(acc[1], t, add, lo, hi);
-    o2[0] = rq_gen(acc[2], t, add, lo, hi);
+    const int two = r + 1 < a->rows; /* an odd last row was padded; its results are dropped */
+    for (int32_t c = 0; c < ncol; c++) {
+      o[c * stride + r] = res[c];
+      if (two) o[c * stride + r + 1] = res[3 + c];
+    }
   }
 }
 
-void ef_dsp_gemm_s8(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o0, int8_t *o1, int8_t *o2) {
-  if (!o1) o1 = o0; /* fewer columns: xq repeats column 0, the results are the same */
-  if (!o2) o2 = o0;
-  if (a->rq[0] && a->act_min == -128 && a->act_max == 127) gemm(a, xq, o0, o1, o2, 1);
-  else gemm(a, xq, o0, o1, o2, 0);
+void ef_dsp_gemm_s8(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int32_t stride, int32_t n) {
+  const int fast = a->rq0 && a->act_min == -128 && a->act_max == 127;
+  if (fast && n == 3 && (a->rows & 1) == 0) gemm_fast3((const uint32_t *)(const void *)a->w, (const uint32_t *)(const void *)xq, a->kp >> 3, o, stride, a->rows >> 1);
+  else if (fast) gemm(a, xq, o, stride, n, 1);
+  else gemm(a, xq, o, stride, n, 0);
 }
 
 /* One column (batch-1 FULLY_CONNECTED): 2 rows x 8 k per iteration, 2+2 LDM + 8 SMLAD.
@@ -160,12 +175,14 @@ void ef_dsp_expand1_s8(const int8_t *src, int16_t *xq, int32_t kp) {
 void ef_dsp_gemm1_s8(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o) {
   const uint32_t *wp = (const uint32_t *)(const void *)a->w;
   const uint32_t *x = (const uint32_t *)(const void *)xq;
-  const int32_t *bias = a->bias, *t = a->rq + 1;
-  const int32_t iters = a->kp >> 3, add = a->rq[0] ? 0 : a->out_offset, lo = a->act_min, hi = a->act_max;
-  for (int32_t r = 0; r < a->rows; r += 2, t += 6) {
-    int32_t acc[2] = {bias[r], bias[r + 1]};
+  const int32_t iters = a->kp >> 3, add = a->rq0 ? 0 : a->out_offset, lo = a->act_min, hi = a->act_max;
+  for (int32_t r = 0; r < a->rows; r += 2) {
+    int32_t acc[2] = {(int32_t)wp[0], (int32_t)wp[3]};
+    wp += 6;
     mac_2x1(&wp, x, iters, acc);
-    o[r] = rq_gen(acc[0], t, add, lo, hi);
-    if (r + 1 < a->rows) o[r + 1] = rq_gen(acc[1], t + 3, add, lo, hi);
+    const int32_t t0[3] = {(int32_t)wp[0], (int32_t)wp[1], (int32_t)wp[2]}, t1[3] = {(int32_t)wp[3], (int32_t)wp[4], (int32_t)wp[5]};
+    wp += 6;
+    o[r] = rq_gen(acc[0], t0, add, lo, hi);
+    if (r + 1 < a->rows) o[r + 1] = rq_gen(acc[1], t1, add, lo, hi);
   }
 }

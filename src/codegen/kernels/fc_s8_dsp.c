@@ -1,7 +1,7 @@
 /* FULLY_CONNECTED for the Arm DSP extension: the input rows widened to q15, then the shared
  * SMLAD engine with up to three batch rows as columns. Scratch: 7*kp bytes. Filter packed as
- * for conv; the requantization table is per output channel (the emitter expands per-tensor
- * ones). */
+ * for conv; bias and requantization ride in the filter stream (per-tensor
+ * multipliers are expanded per channel by the emitter). */
 #include "fc_s8.h"
 #include "dsp_gemm_s8.h"
 
@@ -9,7 +9,7 @@ void ef_fc_s8_dsp(const ef_fc_s8_params *p, const int8_t *in, int8_t *out, void 
   const int32_t kp = (p->in_depth + 7) & ~7;
   int16_t *xq = (int16_t *)scratch;
   int8_t *tmp = (int8_t *)(void *)(xq + 3 * kp);
-  const ef_dsp_gemm_args a = {p->out_depth, kp, (const int16_t *)(const void *)p->filter, p->bias, p->mult, p->out_offset, p->act_min, p->act_max};
+  const ef_dsp_gemm_args a = {p->out_depth, kp, (const int16_t *)(const void *)p->filter, p->mult[0], p->out_offset, p->act_min, p->act_max};
   if (p->batches == 1) {
     const int8_t *s = in;
     if (kp != p->in_depth) {
@@ -29,6 +29,6 @@ void ef_fc_s8_dsp(const ef_fc_s8_params *p, const int8_t *in, int8_t *out, void 
       ef_dsp_expand_s8(tmp, xq, c, kp);
     }
     int8_t *o = out + b * p->out_depth;
-    ef_dsp_gemm_s8(&a, xq, o, n > 1 ? o + p->out_depth : 0, n > 2 ? o + 2 * p->out_depth : 0);
+    ef_dsp_gemm_s8(&a, xq, o, p->out_depth, n);
   }
 }

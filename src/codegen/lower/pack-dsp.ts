@@ -6,20 +6,48 @@
 import { mbqm } from '../../runtime/fixedpoint.js';
 import { ConvGeom, FcGeom, PackedConv } from './pack-common.js';
 
-/** Rows of k int8 weights → the DSP engine's q15 layout (row pairs, 4-k groups, sxtb16 order), doubled. */
-function packDspRows(w: Int8Array, rows: number, k: number): { data: Int16Array; kp: number } {
+/**
+ * Rows of k int8 weights (+ bias) → the DSP engine's stream (dsp_gemm_s8.h), per row pair:
+ * 6 words of doubled bias (b0 b0 b0 b1 b1 b1), kp/4 groups of four doubled q15 words in sxtb16
+ * order, 6 words of requantization (m rs K per row) that `requant` fills in once TFLM's
+ * multipliers are known. The bias and table ride in the stream so that the kernel's
+ * 14-register loop reaches them through the one weight pointer.
+ */
+function packDspRows(w: Int8Array, rows: number, k: number, bias: Int32Array, outOffset: number): PackedConv {
   const kp = (k + 7) & ~7;
   const pairs = (rows + 1) >> 1;
-  const data = new Int16Array(pairs * kp * 2);
+  const stride = 24 + 2 * kp; // int16 per row pair
+  const data = new Int16Array(pairs * stride);
   const at = (r: number, i: number) => (r < rows && i < k ? 2 * w[r * k + i] : 0);
-  let o = 0;
-  for (let q = 0; q < pairs; q++)
+  const putWord = (o: number, v: number) => {
+    data[o] = v & 0xffff;
+    data[o + 1] = v >> 16;
+  };
+  for (let q = 0; q < pairs; q++) {
+    const r0 = 2 * q, r1 = 2 * q + 1;
+    let o = q * stride;
+    for (let i = 0; i < 6; i++) putWord(o + 2 * i, 2 * ((i < 3 ? bias[r0] : r1 < rows ? bias[r1] : 0) ?? 0));
+    o += 12;
     for (let j = 0; j < kp; j += 4) {
-      const r0 = 2 * q, r1 = 2 * q + 1;
       data.set([at(r0, j), at(r0, j + 2), at(r1, j), at(r1, j + 2), at(r0, j + 1), at(r0, j + 3), at(r1, j + 1), at(r1, j + 3)], o);
       o += 8;
     }
-  return { data, kp };
+  }
+  const toTable = dspRequant(outOffset);
+  const requant = (mult: Int32Array, shift: Int32Array) => {
+    const t = toTable(mult, shift).mult;
+    for (let q = 0; q < pairs; q++)
+      for (let i = 0; i < 6; i++) {
+        const r = 2 * q + (i < 3 ? 0 : 1);
+        const v = r < rows ? t[1 + 3 * r + (i % 3)] : [0, 1, 1][i % 3];
+        putWord(q * stride + 12 + 2 * kp + 2 * i, v);
+      }
+    return { mult: Int32Array.of(t[0]), shift: Int32Array.of(0) };
+  };
+  return {
+    variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, scratchBytes: 7 * kp + 8,
+    extraFiles: ['dsp_s8.h', 'dsp_gemm_s8.h', 'dsp_gemm_s8.c'], requant,
+  };
 }
 
 function doubled(bias: Int32Array, len: number): Int32Array {
@@ -86,19 +114,11 @@ export function packDwDsp(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedCo
 }
 
 export function packConvDsp(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv {
-  const { data, kp } = packDspRows(w, g.oc, g.kh * g.kw * g.ic);
-  return {
-    variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias: doubled(bias, g.oc + 1), scratchBytes: 7 * kp + 8,
-    extraFiles: ['dsp_s8.h', 'dsp_gemm_s8.h', 'dsp_gemm_s8.c'], requant: dspRequant(g.outOffset),
-  };
+  return packDspRows(w, g.oc, g.kh * g.kw * g.ic, bias, g.outOffset);
 }
 
 export function packFcDsp(g: FcGeom, w: Int8Array, bias: Int32Array): PackedConv {
-  const { data, kp } = packDspRows(w, g.outDepth, g.inDepth);
-  return {
-    variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, bias: doubled(bias, g.outDepth + 1), scratchBytes: 7 * kp,
-    extraFiles: ['dsp_s8.h', 'dsp_gemm_s8.h', 'dsp_gemm_s8.c'], requant: dspRequant(g.outOffset),
-  };
+  return packDspRows(w, g.outDepth, g.inDepth, bias, g.outOffset);
 }
 
 /**
