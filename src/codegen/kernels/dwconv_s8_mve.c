@@ -114,6 +114,65 @@ typedef struct {
 EF_DW_FN(dw_rows_full, "vqmovnb.s32 q0, q0\n" "vqmovnb.s16 q0, q0\n")
 EF_DW_FN(dw_rows_clamp, "vldrw.32 q1, [r12, #48]\n" "vmax.s32 q0, q0, q1\n" "vldrw.32 q1, [r12, #64]\n" "vmin.s32 q0, q0, q1\n")
 
+/* Transpose 16 channels of nq virtual-pixel quads into 16 planes (stride ps): per quad 4
+ * source loads (pointer table + c0), VST4 to a 64-byte staging area (word j = channel j's
+ * 4 pixels), then the 16 words to the planes. */
+typedef struct {
+  const int8_t *const *src; /* 0 */
+  int32_t c0;               /* 4 */
+  int8_t *planes;           /* 8 */
+  int32_t ps, nq;           /* 12, 16 */
+  int8_t *tmp;              /* 20 */
+} ef_dw_tr;
+
+#define EF_TR_WORDS(BASE)               \
+  "ldm lr!, {r8-r11}\n"                 \
+  "str r8, [" BASE "]\n"                \
+  "str r9, [" BASE ", r2]\n"            \
+  "str r10, [" BASE ", r3]\n"           \
+  "str r11, [" BASE ", r4]\n"
+
+__attribute__((naked, noipa, used)) static void dw_transpose16(EF_UNUSED const ef_dw_tr *t) {
+  __asm__ volatile(
+      "push {r4-r11, lr}\n"
+      "vpush {d8-d15}\n"
+      "ldr r1, [r0, #4]\n"
+      "ldr r5, [r0, #8]\n"
+      "ldr r2, [r0, #12]\n"
+      "ldr r6, [r0, #16]\n"
+      "ldr r7, [r0, #20]\n"
+      "ldr r0, [r0, #0]\n"
+      "add r3, r2, r2\n"
+      "add r4, r3, r2\n"
+      "1:\n"
+      "ldm r0!, {r8-r11}\n"
+      "add r8, r8, r1\n"
+      "add r9, r9, r1\n"
+      "add r10, r10, r1\n"
+      "add r11, r11, r1\n"
+      "vldrb.8 q4, [r8]\n"
+      "vldrb.8 q5, [r9]\n"
+      "vldrb.8 q6, [r10]\n"
+      "vldrb.8 q7, [r11]\n"
+      "vst40.8 {q4, q5, q6, q7}, [r7]\n"
+      "vst41.8 {q4, q5, q6, q7}, [r7]\n"
+      "vst42.8 {q4, q5, q6, q7}, [r7]\n"
+      "vst43.8 {q4, q5, q6, q7}, [r7]\n"
+      "mov lr, r7\n"
+      EF_TR_WORDS("r5")
+      "add r12, r5, r3, lsl #1\n"
+      EF_TR_WORDS("r12")
+      "add r12, r12, r3, lsl #1\n"
+      EF_TR_WORDS("r12")
+      "add r12, r12, r3, lsl #1\n"
+      EF_TR_WORDS("r12")
+      "add r5, r5, #4\n"
+      "subs r6, r6, #1\n"
+      "bne 1b\n"
+      "vpop {d8-d15}\n"
+      "pop {r4-r11, pc}\n");
+}
+
 static void dw_planar(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
   const int32_t C = p->in_c, H = p->in_h, W = p->in_w, rs = W + 1;
   const int32_t prow = p->pad_h + H + (p->out_h + p->k_h - 1 - p->pad_h - H > 0 ? p->out_h + p->k_h - 1 - p->pad_h - H : 0);
@@ -131,23 +190,21 @@ static void dw_planar(const ef_conv_s8_params *p, const int8_t *in, int8_t *out,
   for (int32_t b = 0; b < p->batches; b++) {
     const int8_t *img = in + b * H * W * C;
     /* source of every virtual pixel of the padded planes (pad column first in each row) */
-    for (int32_t v = 0, r = 0, x = 0; v < nv; v++) {
+    int32_t v = 0;
+    for (int32_t r = 0; r < prow; r++) {
       const int32_t iy = r - p->pad_h;
-      src[v] = (x > 0 && iy >= 0 && iy < H) ? img + (iy * W + x - 1) * C : zpb;
-      if (++x == rs) x = 0, r++;
-    }
-    for (int32_t c0 = 0; c0 < C; c0 += 16) {
-      for (int32_t v = 0; v < nv; v += 4) {
-        int8x16x4_t q;
-        q.val[0] = vldrbq_s8(src[v] + c0);
-        q.val[1] = vldrbq_s8(src[v + 1] + c0);
-        q.val[2] = vldrbq_s8(src[v + 2] + c0);
-        q.val[3] = vldrbq_s8(src[v + 3] + c0);
-        vst4q_s8(tmp, q);
-        const uint32_t *t = (const uint32_t *)tmp;
-        int8_t *d = planes + v;
-        for (int32_t j = 0; j < 16; j++, d += ps) *(uint32_t *)d = t[j];
+      src[v++] = zpb;
+      if (iy >= 0 && iy < H) {
+        const int8_t *s = img + iy * W * C;
+        for (int32_t x = 0; x < W; x++, s += C) src[v++] = s;
+      } else {
+        for (int32_t x = 0; x < W; x++) src[v++] = zpb;
       }
+    }
+    while (v < nv) src[v++] = zpb;
+    for (int32_t c0 = 0; c0 < C; c0 += 16) {
+      const ef_dw_tr t = {src, c0, planes, ps, nv >> 2, tmp};
+      dw_transpose16(&t);
       for (int32_t j = 0; j < 16; j += 4) {
         const int32_t *q = p->mult + 3 * (c0 + j);
         vstrwq_s32(prm, vldrwq_s32(q));
