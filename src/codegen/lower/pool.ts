@@ -25,10 +25,11 @@ export function lowerPool(ctx: LowerCtx): Step {
     ['act_min', actMin], ['act_max', actMax],
   ]);
   const mve = avg && ctx.variant === 'mve';
-  const fn = avg ? (mve ? 'ef_avgpool_s8_mve' : 'ef_avgpool_s8') : 'ef_maxpool_s8';
+  const dsp = avg && ctx.variant === 'dsp';
+  const fn = avg ? (mve ? 'ef_avgpool_s8_mve' : dsp ? 'ef_avgpool_s8_dsp' : 'ef_avgpool_s8') : 'ef_maxpool_s8';
   return {
-    node: ctx.node.name, op: ctx.node.op, variant: mve ? 'mve' : 'portable',
-    files: ['ef_common.h', 'pool_s8.h', avg ? 'avgpool_s8.c' : 'maxpool_s8.c', ...(mve ? ['avgpool_s8_mve.c'] : [])],
+    node: ctx.node.name, op: ctx.node.op, variant: mve ? 'mve' : dsp ? 'dsp' : 'portable',
+    files: ['ef_common.h', 'pool_s8.h', avg ? 'avgpool_s8.c' : 'maxpool_s8.c', ...(mve ? ['avgpool_s8_mve.c'] : []), ...(dsp ? ['avgpool_s8_dsp.h', 'avgpool_s8_dsp.c'] : [])],
     decls,
     call: (io) => (mve ? `${fn}(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]}, ${io.scratch});` : `${fn}(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]});`),
     scratchBytes: mve ? 4 * c + 16 : 0, macs: 0, constBytes: 0, reads: [ctx.node.inputs[0]],
