@@ -48,6 +48,8 @@ interface Case {
   /** Multiplies the output scale's denominator: > 1 makes the effective scale large. */
   gain?: number;
   depthMult?: number;
+  /** Channel 0's weight scale ~0: TFLM flushes its multiplier to (0, 0). */
+  deadChannel?: boolean;
   /** 16x8: int16 activations (zero point 0) and an int64 bias. */
   int16?: boolean;
 }
@@ -57,6 +59,7 @@ const CASES: Case[] = [
   { name: 'conv 3x3 s2 VALID c3->17', op: 'CONV_2D', in: [1, 9, 8, 3], outC: 17, k: [3, 3], stride: [2, 2], padding: 'VALID' },
   { name: 'conv 10x4 s2 SAME c1->16 (KWS-like first layer)', op: 'CONV_2D', in: [1, 13, 6, 1], outC: 16, k: [10, 4], stride: [2, 2], act: 'RELU', outZp: -128 },
   { name: 'conv 1x1 c16->6 relu6, odd pixel count', op: 'CONV_2D', in: [1, 3, 5, 16], outC: 6, k: [1, 1], act: 'RELU6' },
+  { name: 'conv 1x3 c4->8 with a dead channel (multiplier flushed to 0)', op: 'CONV_2D', in: [1, 4, 9, 4], outC: 8, k: [1, 3], deadChannel: true },
   { name: 'conv 1x1 s2 c8->12 (ResNet shortcut-like)', op: 'CONV_2D', in: [1, 6, 6, 8], outC: 12, k: [1, 1], stride: [2, 2] },
   { name: 'conv 2x3 c5->7 batch 2', op: 'CONV_2D', in: [2, 5, 4, 5], outC: 7, k: [2, 3] },
   { name: 'conv 3x3 c12->20 large effective scale (portable fallback)', op: 'CONV_2D', in: [1, 4, 4, 12], outC: 20, k: [3, 3], gain: 0.004 },
@@ -116,6 +119,7 @@ export function caseGraph(c: Case, r: () => number): Graph {
     const wShape = dw ? [1, kh, kw, oc] : [oc, kh, kw, ic];
     const w = Int8Array.from({ length: oc * kh * kw * kIn }, () => int(-127, 127));
     const sw8 = Array.from({ length: oc }, () => 0.002 + r() * 0.02);
+    if (c.deadChannel) sw8[0] = 1e-16;
     t.set('w', tensor('w', 'int8', wShape, sw8, sw8.map(() => 0), w, dw ? 3 : 0));
     const bias = Array.from({ length: oc }, () => int(-3000, 3000) * (c.int16 ? 256 : 1));
     t.set('b', tensor('b', c.int16 ? 'int64' : 'int32', [oc], sw8.map((s) => s * sx), sw8.map(() => 0), c.int16 ? BigInt64Array.from(bias, BigInt) : Int32Array.from(bias)));

@@ -44,12 +44,17 @@ export class WakewordPipeline {
     this.heads = new Map(Object.entries(m.heads).map(([k, g]) => [k, new FloatIO(g)]));
   }
 
-  /** Mel frames [frames × 32], transformed as openWakeWord does (x/10 + 2). */
-  melFrames(audio: Float32Array): Float32Array {
+  /** The mel model's input: the clip centred in CLIP_SAMPLES, int16-scaled as openWakeWord feeds it. */
+  melInput(audio: Float32Array): Float32Array {
     const x = new Float32Array(CLIP_SAMPLES);
     x.set(audio.subarray(0, CLIP_SAMPLES), Math.max(0, CLIP_SAMPLES - audio.length) >> 1);
-    // openWakeWord feeds int16-scaled audio to the mel model
     for (let i = 0; i < x.length; i++) x[i] *= 32767;
+    return x;
+  }
+
+  /** Mel frames [frames × 32], transformed as openWakeWord does (x/10 + 2). */
+  melFrames(audio: Float32Array): Float32Array {
+    const x = this.melInput(audio);
     const out = Object.values(this.mel.run({ [this.mel.graph.inputs[0]]: x }))[0];
     return out.map((v) => v / 10 + 2);
   }

@@ -19,6 +19,7 @@ import { loadGolden } from '../codegen/testing.js';
 import { measureOnDevice } from '../codegen/measure.js';
 import { compileGraph } from '../codegen/emit.js';
 import { writeProject } from '../codegen/write.js';
+import { wakewordMcuStage } from './wakeword-mcu.js';
 
 export interface DemoContext {
   out: string;
@@ -146,6 +147,7 @@ export const stages: Stage[] = [
       };
     },
   },
+  wakewordMcuStage,
   ...validateStages,
   {
     id: 'monitor',

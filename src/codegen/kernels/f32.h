@@ -35,6 +35,8 @@ void ef_add_f32(const ef_binary_f32_params *p, const float *a, const float *b, f
 void ef_mul_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out);
 void ef_sub_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out);
 void ef_div_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out);
+void ef_maximum_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out);
+void ef_minimum_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out);
 void ef_compare_f32(const ef_binary_f32_params *p, const float *a, const float *b, int8_t *out, int32_t op);
 
 typedef struct {

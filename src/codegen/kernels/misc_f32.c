@@ -44,7 +44,9 @@ EF_INLINE float arith(float x, float y, int op) {
     case 0: return x + y;
     case 1: return x * y;
     case 2: return x - y;
-    default: return x / y;
+    case 3: return x / y;
+    case 4: return x > y ? x : y;
+    default: return x < y ? x : y;
   }
 }
 static void binary(const ef_binary_f32_params *p, const float *a, const float *b, float *out, int op) {
@@ -54,6 +56,8 @@ void ef_add_f32(const ef_binary_f32_params *p, const float *a, const float *b, f
 void ef_mul_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out) { binary(p, a, b, out, 1); }
 void ef_sub_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out) { binary(p, a, b, out, 2); }
 void ef_div_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out) { binary(p, a, b, out, 3); }
+void ef_maximum_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out) { binary(p, a, b, out, 4); }
+void ef_minimum_f32(const ef_binary_f32_params *p, const float *a, const float *b, float *out) { binary(p, a, b, out, 5); }
 
 /* Comparisons → bool bytes (0/1). op: 0 >, 1 >=, 2 <, 3 <=, 4 ==, 5 !=. */
 EF_INLINE int compare(float x, float y, int op) {

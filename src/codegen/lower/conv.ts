@@ -11,6 +11,7 @@ import { LowerCtx, Step } from './types.js';
 import { lowerConvS16 } from './conv16.js';
 import { padVec } from './pack.js';
 import { ConvGeom, packConvFilter } from './pack.js';
+import { normalizeZeroMultipliers } from './pack-common.js';
 
 export function lowerConv(ctx: LowerCtx): Step {
   const dw = ctx.node.op === 'DEPTHWISE_CONV_2D';
@@ -35,6 +36,7 @@ export function lowerConv(ctx: LowerCtx): Step {
     fail('bad-shape', `filter [${w.shape}] does not match input [${x.shape}] / output [${y.shape}] (grouped conv is not supported)`, { node: ctx.node.name });
   const inScale = scaleOf(x, 'input', ctx.node), outScale = scaleOf(y, 'output', ctx.node);
   const { multiplier, shift } = channelMultipliers(inScale, w.quant?.scale ?? [], outScale, oc);
+  normalizeZeroMultipliers(multiplier, shift);
   const [actMin, actMax] = actRange(ctx, y);
   const geom: ConvGeom = {
     dw, n, ih, iw, ic, oh, ow, oc, kh, kw, strideH, strideW, dilH, dilW,

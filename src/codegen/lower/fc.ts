@@ -9,6 +9,7 @@ import { Tensor } from '../../ir/types.js';
 import { lowerConvS16 } from './conv16.js';
 import { padVec } from './pack.js';
 import { packFcFilter } from './pack.js';
+import { normalizeZeroMultipliers } from './pack-common.js';
 
 /** TFLM's FC multipliers: per channel, or per tensor from float(in_scale * filter_scale) / out_scale. */
 export function fcMultipliers(ctx: LowerCtx, x: Tensor, w: Tensor, y: Tensor, outDepth: number): { multiplier: Int32Array; shift: Int32Array } {
@@ -37,6 +38,7 @@ export function lowerFc(ctx: LowerCtx): Step {
     fail('bad-shape', `weights [${w.shape}] do not match input [${x.shape}] / output [${y.shape}]`, { node: ctx.node.name });
   const perChannel = (w.quant?.scale.length ?? 0) > 1;
   let mult = fcMultipliers(ctx, x, w, y, outDepth);
+  normalizeZeroMultipliers(mult.multiplier, mult.shift);
   const [actMin, actMax] = actRange(ctx, y);
   const bias = b?.data ? Int32Array.from(b.data as Int32Array) : undefined;
   const packed = packFcFilter(ctx.variant, { outDepth, inDepth, inOffset: -zpOf(x), filterOffset: -zpOf(w), outOffset: zpOf(y), actMin, actMax }, w.data as Int8Array, bias, mult.shift);

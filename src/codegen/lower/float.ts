@@ -163,7 +163,7 @@ const reshape: Lowerer = (ctx) => {
 
 export const FLOAT_LOWERERS: Record<string, Lowerer> = {
   CONV_2D: conv, DEPTHWISE_CONV_2D: conv, FULLY_CONNECTED: fc, AVERAGE_POOL_2D: pool, MAX_POOL_2D: pool,
-  ADD: binary, MUL: binary, SUB: binary, DIV: binary, ...Object.fromEntries(COMPARE.map((op) => [op, binary])),
+  ADD: binary, MUL: binary, SUB: binary, DIV: binary, MAXIMUM: binary, MINIMUM: binary, ...Object.fromEntries(COMPARE.map((op) => [op, binary])),
   LOGISTIC: unary, TANH: unary, SQRT: unary, LOG: unary, MEAN: mean, REDUCE_MAX: mean, TRANSPOSE: lowerTranspose, SOFTMAX: softmax, RELU: relu, RELU6: relu, RELU_N1_TO_1: relu,
   RESHAPE: reshape, SQUEEZE: reshape, EXPAND_DIMS: reshape,
 };

@@ -54,6 +54,15 @@ export function foldBias(w: Int8Array, rows: number, k: number, bias: Int32Array
   return { bias: out, bound };
 }
 
+/**
+ * TFLM flushes multipliers below 2^-31 to (0, shift 0): the channel then always outputs the zero
+ * point (e.g. an STFT's numerically-zero Nyquist sine row). Shift -1 gives the same result and
+ * keeps such channels inside the optimized kernels' right-shift-only contract. In place.
+ */
+export function normalizeZeroMultipliers(mult: Int32Array, shift: Int32Array): void {
+  for (let c = 0; c < mult.length; c++) if (mult[c] === 0) shift[c] = -1;
+}
+
 /** The fast requantization (SMMULR / VQRDMULH on 2*acc) is exact when |acc| * 2^(ls+1) < 2^31. */
 export function boundOk(bound: number[], shift: Int32Array): boolean {
   // The optimized kernels also assume a pure right shift (shift <= -1), the usual case.
