@@ -86,30 +86,37 @@ void ef_conv_s8_mve(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, v
         fill_run(d + left + mid_px * C, zp, (pw - p->pad_w - mid_px) * C);
       }
     }
+    const int32_t kh = p->k_h, kw = p->k_w, sh = p->stride_h, sw = p->stride_w, ow = p->out_w;
+    const int32_t prow = p->dil_h * pw * C, pstep = sw * C, pline = sh * pw * C;
+    int32_t oy = 0, ox = 0;
     for (int32_t pix0 = 0; pix0 < npix; pix0 += chunk) {
       const int32_t n = npix - pix0 < chunk ? npix - pix0 : chunk;
-      for (int32_t i = 0; i < n; i++) {
-        const int32_t pix = pix0 + i, oy = pix / p->out_w, ox = pix - oy * p->out_w;
-        int8_t *c = col + i * kp;
-        if (padded) {
-          const int8_t *s = pad + (oy * p->stride_h * pw + ox * p->stride_w) * C;
-          for (int32_t ky = 0; ky < p->k_h; ky++, s += p->dil_h * pw * C) {
-            if (dense) {
-              copy_run(c, s, run);
-              c += run;
-            } else {
-              for (int32_t kx = 0; kx < p->k_w; kx++, c += C) copy_run(c, s + kx * p->dil_w * C, C);
-            }
+      int8_t *c = col;
+      for (int32_t i = 0; i < n; i++, c += kp) {
+        if (padded && dense) {
+          const int8_t *s = pad + oy * pline + ox * pstep;
+          if (run == 4) {
+            for (int32_t ky = 0; ky < kh; ky++, s += prow) ((ef_u32u *)c)[ky] = *(const ef_u32u *)s;
+          } else {
+            int8_t *d = c;
+            for (int32_t ky = 0; ky < kh; ky++, s += prow, d += run) copy_run(d, s, run);
           }
-          continue;
-        }
-        const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
-        if (dense && iy0 >= 0 && ix0 >= 0 && iy0 + (p->k_h - 1) * p->dil_h < p->in_h && ix0 + p->k_w <= p->in_w) {
-          const int8_t *s = img + (iy0 * p->in_w + ix0) * C;
-          for (int32_t ky = 0; ky < p->k_h; ky++, s += p->dil_h * p->in_w * C, c += run) copy_run(c, s, run);
+        } else if (padded) {
+          const int8_t *s = pad + oy * pline + ox * pstep;
+          int8_t *d = c;
+          for (int32_t ky = 0; ky < kh; ky++, s += prow)
+            for (int32_t kx = 0; kx < kw; kx++, d += C) copy_run(d, s + kx * p->dil_w * C, C);
         } else {
-          col_checked(p, img, iy0, ix0, c, zp);
+          const int32_t iy0 = oy * sh - p->pad_h, ix0 = ox * sw - p->pad_w;
+          if (dense && iy0 >= 0 && ix0 >= 0 && iy0 + (kh - 1) * p->dil_h < p->in_h && ix0 + kw <= p->in_w) {
+            const int8_t *s = img + (iy0 * p->in_w + ix0) * C;
+            int8_t *d = c;
+            for (int32_t ky = 0; ky < kh; ky++, s += p->dil_h * p->in_w * C, d += run) copy_run(d, s, run);
+          } else {
+            col_checked(p, img, iy0, ix0, c, zp);
+          }
         }
+        if (++ox == ow) ox = 0, oy++;
       }
       int8_t *o = out + (b * npix + pix0) * oc;
       ef_mve_gemm_pairs(&a, col, o, n >> 1);
