@@ -38,6 +38,8 @@ void ef_dsp_expand_s8(const int8_t *src, int16_t *xq, int32_t col, int32_t kp) {
 /* acc r5..r10 = (r0c0 r0c1 r0c2 r1c0 r1c1 r1c2), weights r0 r1, columns r2 r3 r4, w stream r11,
  * columns r12, k counter lr. */
 #define EF_MAC_LOOP "1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
+/* 16 k per iteration (kp a multiple of 16): half the loop overhead. */
+#define EF_MAC_LOOP16 "1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
 
 /* 2 rows x 3 columns x 8 k per iteration: 8 LDM + 24 SMLAD + SUBS/BNE, accumulators loaded
  * with the bias words of the stream; leaves the stream at the row pair's requant words.
@@ -67,42 +69,45 @@ EF_INLINE void mac_2x3(const uint32_t **pw, const uint32_t *x, int32_t iters, in
 
 /* Every row pair of three full columns, full int8 range, offset folded: one asm block, the
  * loop state on the stack while the MAC loop holds all 14 registers. */
-static void gemm_fast3(const uint32_t *w, const uint32_t *x, int32_t iters, int8_t *o, int32_t stride, int32_t pairs) {
-  register int32_t ro __asm__("r0") = (int32_t)(uintptr_t)o;
-  register int32_t rs __asm__("r1") = stride;
-  register int32_t rp __asm__("r2") = pairs;
-  register const uint32_t *wp __asm__("r11") = w;
-  register const uint32_t *xp __asm__("r12") = x;
-  register int32_t n __asm__("lr") = iters;
-  __asm__ volatile(
-      "push {r0, r1, r2, r12, lr}\n" /* [sp] o, stride, pairs, x, iters */
-      "2:\n"
-      "ldmia r11!, {r5, r6, r7, r8, r9, r10}\n"
-      "ldr r12, [sp, #12]\n"
-      "ldr lr, [sp, #16]\n" EF_MAC_LOOP
-      "ldmia r11!, {r0, r1, r2, r3, r4, r12}\n"
-      EF_RQ("lr", "r5", "r0", "r1", "r2") EF_RQ("r5", "r6", "r0", "r1", "r2") EF_RQ("r6", "r7", "r0", "r1", "r2")
-      EF_RQ("r7", "r8", "r3", "r4", "r12") EF_RQ("r8", "r9", "r3", "r4", "r12") EF_RQ("r9", "r10", "r3", "r4", "r12")
-      "ldrd r0, r1, [sp]\n"
-      "strb lr, [r0]\n"
-      "strb r7, [r0, #1]\n"
-      "add r2, r0, r1\n"
-      "strb r5, [r2]\n"
-      "strb r8, [r2, #1]\n"
-      "add r2, r2, r1\n"
-      "strb r6, [r2]\n"
-      "strb r9, [r2, #1]\n"
-      "add r0, r0, #2\n"
-      "str r0, [sp]\n"
-      "ldr r0, [sp, #8]\n"
-      "subs r0, r0, #1\n"
-      "str r0, [sp, #8]\n"
-      "bne 2b\n"
-      "add sp, sp, #20\n"
-      : "+r"(ro), "+r"(rs), "+r"(rp), "+r"(wp), "+r"(xp), "+r"(n)
-      :
-      : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "cc", "memory");
+#define EF_GEMM_FAST3(SUFFIX, LOOP) \
+static void gemm_fast3_##SUFFIX(const uint32_t *w, const uint32_t *x, int32_t iters, int8_t *o, int32_t stride, int32_t pairs) { \
+  register int32_t ro __asm__("r0") = (int32_t)(uintptr_t)o; \
+  register int32_t rs __asm__("r1") = stride; \
+  register int32_t rp __asm__("r2") = pairs; \
+  register const uint32_t *wp __asm__("r11") = w; \
+  register const uint32_t *xp __asm__("r12") = x; \
+  register int32_t n __asm__("lr") = iters; \
+  __asm__ volatile( \
+      "push {r0, r1, r2, r12, lr}\n" /* [sp] o, stride, pairs, x, iters */ \
+      "2:\n" \
+      "ldmia r11!, {r5, r6, r7, r8, r9, r10}\n" \
+      "ldr r12, [sp, #12]\n" \
+      "ldr lr, [sp, #16]\n" LOOP \
+      "ldmia r11!, {r0, r1, r2, r3, r4, r12}\n" \
+      EF_RQ("lr", "r5", "r0", "r1", "r2") EF_RQ("r5", "r6", "r0", "r1", "r2") EF_RQ("r6", "r7", "r0", "r1", "r2") \
+      EF_RQ("r7", "r8", "r3", "r4", "r12") EF_RQ("r8", "r9", "r3", "r4", "r12") EF_RQ("r9", "r10", "r3", "r4", "r12") \
+      "ldrd r0, r1, [sp]\n" \
+      "strb lr, [r0]\n" \
+      "strb r7, [r0, #1]\n" \
+      "add r2, r0, r1\n" \
+      "strb r5, [r2]\n" \
+      "strb r8, [r2, #1]\n" \
+      "add r2, r2, r1\n" \
+      "strb r6, [r2]\n" \
+      "strb r9, [r2, #1]\n" \
+      "add r0, r0, #2\n" \
+      "str r0, [sp]\n" \
+      "ldr r0, [sp, #8]\n" \
+      "subs r0, r0, #1\n" \
+      "str r0, [sp, #8]\n" \
+      "bne 2b\n" \
+      "add sp, sp, #20\n" \
+      : "+r"(ro), "+r"(rs), "+r"(rp), "+r"(wp), "+r"(xp), "+r"(n) \
+      : \
+      : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "cc", "memory"); \
 }
+EF_GEMM_FAST3(k8, EF_MAC_LOOP)
+EF_GEMM_FAST3(k16, EF_MAC_LOOP16)
 
 EF_INLINE void gemm(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int32_t stride, int32_t ncol, const int fast) {
   const uint32_t *wp = (const uint32_t *)(const void *)a->w;
@@ -129,7 +134,9 @@ EF_INLINE void gemm(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int
 
 void ef_dsp_gemm_s8(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int32_t stride, int32_t n) {
   const int fast = a->rq0 && a->act_min == -128 && a->act_max == 127;
-  if (fast && n == 3 && (a->rows & 1) == 0) gemm_fast3((const uint32_t *)(const void *)a->w, (const uint32_t *)(const void *)xq, a->kp >> 3, o, stride, a->rows >> 1);
+  const uint32_t *w = (const uint32_t *)(const void *)a->w, *x = (const uint32_t *)(const void *)xq;
+  if (fast && n == 3 && (a->rows & 1) == 0 && (a->kp & 15) == 0) gemm_fast3_k16(w, x, a->kp >> 4, o, stride, a->rows >> 1);
+  else if (fast && n == 3 && (a->rows & 1) == 0) gemm_fast3_k8(w, x, a->kp >> 3, o, stride, a->rows >> 1);
   else if (fast) gemm(a, xq, o, stride, n, 1);
   else gemm(a, xq, o, stride, n, 0);
 }
