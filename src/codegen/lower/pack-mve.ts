@@ -32,15 +32,15 @@ function interleaveQuads(bias: Int32Array, rows: number): (m: Int32Array, s: Int
   };
 }
 
-/** Scratch of ef_conv_s8_mve (mirrors conv_s8_mve.c): [padded input][chunk * kp columns][16]. */
+/** Scratch of ef_conv_s8_mve (mirrors conv_s8_mve.c): [padded image or band of kh rows][16][chunk * kp][16]. */
 function convScratch(g: ConvGeom, kp: number): number {
-  if (g.kh === 1 && g.kw === 1 && g.strideH === 1 && g.strideW === 1 && g.padH === 0 && g.padW === 0 && kp === g.ic) return 16;
-  const ph = (g.oh - 1) * g.strideH + (g.kh - 1) * g.dilH + 1;
+  if (g.kh === 1 && g.kw === 1 && g.strideH === 1 && g.strideW === 1 && g.padH === 0 && g.padW === 0 && kp === g.ic) return 16 + 2 * kp;
   const pw = (g.ow - 1) * g.strideW + (g.kw - 1) * g.dilW + 1;
-  const needsPad = g.padH > 0 || g.padW > 0 || ph - g.padH > g.ih || pw - g.padW > g.iw;
-  const padBytes = needsPad && ph * pw * g.ic <= 4096 ? (ph * pw * g.ic + 15) & ~15 : 0;
+  const bw = ((pw * g.ic + 15) & ~15) + 16;
+  const ph = (g.oh - 1) * g.strideH + (g.kh - 1) * g.dilH + 1;
+  const band = ph * pw * g.ic <= 4096 ? (ph * pw * g.ic + 15) & ~15 : g.kh * bw;
   const chunk = kp > 112 ? 2 : Math.min(16, Math.max(2, Math.floor(1024 / kp) & ~1));
-  return padBytes + chunk * kp + 16;
+  return band + 16 + chunk * kp + 16;
 }
 
 export function packConvMve(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv {
