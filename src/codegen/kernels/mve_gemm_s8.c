@@ -90,6 +90,8 @@ typedef char ef_mve_args_layout[(offsetof(ef_mve_gemm_args, act_max) == 32 && of
 
 /*
  * Specialised routine for a fixed step count S <= 7: (a, x, o, npairs) in r0..r3.
+ * The weight pointer runs 16 bytes behind so that the quad's last weight load (pre-indexed,
+ * written back) also advances it to the next quad.
  * Registers: r1 weights, r3 columns (x0 at r3, x1 at r3 + 16S), r5 quads left, r7 column-1
  * output, r9 prm, r11 quads left; [sp] args, [sp+4] pairs left.
  */
@@ -105,6 +107,7 @@ typedef char ef_mve_args_layout[(offsetof(ef_mve_gemm_args, act_max) == 32 && of
         "1:\n"                                                                         \
         "ldr r0, [sp]\n"                                                               \
         "ldr r1, [r0, #" EF_A_W "]\n"                                                  \
+        "sub r1, r1, #16\n"                                                           \
         "ldr r9, [r0, #" EF_A_PRM "]\n"                                                \
         "ldr r11, [r0, #" EF_A_QUADS "]\n"                                              \
         "ldr r7, [r0, #" EF_A_OUTC "]\n"                                               \
@@ -112,14 +115,14 @@ typedef char ef_mve_args_layout[(offsetof(ef_mve_gemm_args, act_max) == 32 && of
         "2:\n"                                                                         \
         "vldrw.32 q0, [r3]\n"                                                          \
         "vldrw.32 q1, [r3, #" #S "*16]\n"                                               \
-        "vldrw.32 q2, [r1]\n"                                                          \
-        "vldrw.32 q3, [r1, #16]\n"                                                     \
+        "vldrw.32 q2, [r1, #16]\n"                                                     \
+        "vldrw.32 q3, [r1, #32]\n"                                                     \
         "vmladav.s8 r0, q2, q0\n"                                                      \
         "vmladav.s8 r8, q2, q1\n"                                                      \
-        "vldrw.32 q2, [r1, #32]\n"                                                     \
+        "vldrw.32 q2, [r1, #48]\n"                                                     \
         "vmladav.s8 r2, q3, q0\n"                                                      \
         "vmladav.s8 r10, q3, q1\n"                                                     \
-        "vldrw.32 q3, [r1, #48]\n"                                                     \
+        ".if " #S " == 1\n vldrw.32 q3, [r1, #64]!\n .else\n vldrw.32 q3, [r1, #64]\n .endif\n" \
         "vmladav.s8 r4, q2, q0\n"                                                      \
         "vmladav.s8 r12, q2, q1\n"                                                     \
         "vmladav.s8 r6, q3, q0\n"                                                      \
@@ -128,21 +131,20 @@ typedef char ef_mve_args_layout[(offsetof(ef_mve_gemm_args, act_max) == 32 && of
         ".rept " #S "-1\n"                                                              \
         "vldrw.32 q0, [r3, #ef_k*16]\n"                                                \
         "vldrw.32 q1, [r3, #(" #S "+ef_k)*16]\n"                                        \
-        "vldrw.32 q2, [r1, #ef_k*64]\n"                                                \
-        "vldrw.32 q3, [r1, #ef_k*64+16]\n"                                             \
+        "vldrw.32 q2, [r1, #ef_k*64+16]\n"                                                \
+        "vldrw.32 q3, [r1, #ef_k*64+32]\n"                                             \
         "vmladava.s8 r0, q2, q0\n"                                                     \
         "vmladava.s8 r8, q2, q1\n"                                                     \
-        "vldrw.32 q2, [r1, #ef_k*64+32]\n"                                             \
+        "vldrw.32 q2, [r1, #ef_k*64+48]\n"                                             \
         "vmladava.s8 r2, q3, q0\n"                                                     \
         "vmladava.s8 r10, q3, q1\n"                                                    \
-        "vldrw.32 q3, [r1, #ef_k*64+48]\n"                                             \
+        ".if ef_k == " #S "-1\n vldrw.32 q3, [r1, #ef_k*64+64]!\n .else\n vldrw.32 q3, [r1, #ef_k*64+64]\n .endif\n" \
         "vmladava.s8 r4, q2, q0\n"                                                     \
         "vmladava.s8 r12, q2, q1\n"                                                    \
         "vmladava.s8 r6, q3, q0\n"                                                     \
         "vmladava.s8 lr, q3, q1\n"                                                     \
         ".set ef_k, ef_k+1\n"                                                          \
         ".endr\n"                                                                      \
-        "add r1, r1, #" #S "*64\n"                                                      \
         EF_REQUANT("r5", "")                                                                    \
         "subs r11, r11, #1\n"                                                            \
         "bne 2b\n"                                                                     \
