@@ -115,10 +115,19 @@ EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32
       : "cc", "memory");
 }
 
-/* Second pass, full int8 range with the offset folded: two output rows per iteration. */
-EF_INLINE void rq_pairs(const int32_t *q, int8_t *o, int32_t n, const int32_t *t, int32_t stride) {
-  int32_t a0, a1, r0, r1;
+/* Second pass of one channel, full int8 range with the offset folded: `cols` columns of
+ * `pairs` row pairs (2*pairs accumulators each, the last one unused when `odd`), two output
+ * rows per iteration; ctl = {pairs, channel stride C, odd}. */
+EF_INLINE void rq_channel(const int32_t *q, int8_t *o, int32_t cols, const int32_t *t, int32_t stride, const int32_t ctl3[3]) {
+  int32_t ctl[4] = {ctl3[0], ctl3[1], ctl3[2], cols}; /* the column count lives in memory: 13 registers */
+  int32_t a0, a1, r0, r1, n;
+  int8_t *oc = o;
   __asm__ volatile(
+      "3:\n"
+      "mov %[o], %[oc]\n"
+      "ldr %[n], [%[ctl]]\n"
+      "cmp %[n], #0\n"
+      "beq 4f\n"
       "1:\n"
       "ldrd %[a0], %[a1], [%[q]], #8\n"
       "smmlar %[r0], %[a0], %[m], %[K]\n"
@@ -134,8 +143,25 @@ EF_INLINE void rq_pairs(const int32_t *q, int8_t *o, int32_t n, const int32_t *t
       "add %[o], %[o], %[s], lsl #1\n"
       "subs %[n], %[n], #1\n"
       "bne 1b\n"
-      : [a0] "=&r"(a0), [a1] "=&r"(a1), [r0] "=&r"(r0), [r1] "=&r"(r1), [q] "+r"(q), [o] "+r"(o), [n] "+r"(n)
-      : [m] "r"(t[0]), [rs] "r"(t[1]), [K] "r"(t[2]), [s] "r"(stride)
+      "4:\n"
+      "ldr %[n], [%[ctl], #8]\n"
+      "cmp %[n], #0\n"
+      "beq 5f\n"
+      "ldr %[a0], [%[q]], #8\n"
+      "smmlar %[r0], %[a0], %[m], %[K]\n"
+      "add %[r0], %[r0], %[a0], asr #31\n"
+      "asr %[r0], %[r0], %[rs]\n"
+      "ssat %[r0], #8, %[r0]\n"
+      "strb %[r0], [%[o]]\n"
+      "5:\n"
+      "ldr %[n], [%[ctl], #4]\n"
+      "add %[oc], %[oc], %[n]\n"
+      "ldr %[n], [%[ctl], #12]\n"
+      "subs %[n], %[n], #1\n"
+      "str %[n], [%[ctl], #12]\n"
+      "bne 3b\n"
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [r0] "=&r"(r0), [r1] "=&r"(r1), [n] "=&r"(n), [q] "+r"(q), [o] "=&r"(o), [oc] "+r"(oc)
+      : [m] "r"(t[0]), [rs] "r"(t[1]), [K] "r"(t[2]), [s] "r"(stride), [ctl] "r"(ctl)
       : "cc", "memory");
 }
 
@@ -151,6 +177,7 @@ EF_INLINE void dw3x3(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, 
     for (int32_t y0 = 0; y0 < p->out_h; y0 += DW_TILE) {
       const int32_t th = p->out_h - y0 < DW_TILE ? p->out_h - y0 : DW_TILE;
       const int32_t pairs = (th + 1) >> 1, rows = 2 * pairs + 2;
+      const int32_t ctl[3] = {th >> 1, C, th & 1};
       for (int32_t c = 0; c < C; c += 4) {
         transpose4(p, inb, c, y0, rows, pl, X, zp4);
         for (int32_t j = 0; j < 4; j++) {
@@ -159,22 +186,14 @@ EF_INLINE void dw3x3(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, 
           for (int32_t x = 0; x < p->out_w; x++) col3(w, p->bias[ch], pl + j * ps + x * (DW_COL / 2), acc + x * 2 * pairs, pairs);
           const int32_t *t = p->mult + 1 + 3 * ch;
           const int32_t tt[3] = {t[0], t[1], t[2]};
+          if (fast) {
+            rq_channel(acc, out + ((b * p->out_h + y0) * p->out_w) * C + ch, p->out_w, tt, OWC, ctl);
+            continue;
+          }
           for (int32_t x = 0; x < p->out_w; x++) {
             const int32_t *q = acc + x * 2 * pairs;
             int8_t *o = out + ((b * p->out_h + y0) * p->out_w + x) * C + ch;
-            int32_t y = 0;
-            if (fast && th > 1) {
-              y = th & ~1;
-              rq_pairs(q, o, y >> 1, tt, OWC);
-              q += y;
-              o += y * OWC;
-            }
-            for (; y + 1 < th; y += 2, q += 2, o += 2 * OWC) {
-              const int32_t a0 = q[0], a1 = q[1];
-              o[0] = rq_gen(a0, tt, add, lo, hi);
-              o[OWC] = rq_gen(a1, tt, add, lo, hi);
-            }
-            if (y < th) o[0] = fast ? rq_fast(q[0], tt) : rq_gen(q[0], tt, add, lo, hi);
+            for (int32_t y = 0; y < th; y++, o += OWC) *o = rq_gen(q[y], tt, add, lo, hi);
           }
         }
       }
