@@ -80,39 +80,49 @@ static void transpose4(const ef_conv_s8_params *p, const int8_t *in, int32_t c, 
   }
 }
 
-/* One plane column: `pairs` output row pairs of 2*acc into q (two words per pair). */
-EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32_t *q, int32_t pairs) {
+/* First pass of one channel: `ctl` = {pairs, 64 - 4*pairs, columns}; per plane column
+ * `pairs` output row pairs of 2*acc into q (two words per pair, columns back to back). */
+EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32_t *q, const int32_t ctl[3]) {
   register uint32_t P0 __asm__("r0") = w[0], Q0 __asm__("r1") = w[1], P1 __asm__("r2") = w[2];
   register uint32_t Q1 __asm__("r3") = w[3], P2 __asm__("r4") = w[4], Q2 __asm__("r5") = w[5];
-  register uint32_t A __asm__("r6"), B __asm__("r7");
-  register int32_t a0 __asm__("r8"), a1 __asm__("r9");
+  register const int32_t *c __asm__("r6") = ctl;
   register const uint32_t *pp __asm__("r10") = pcol;
   register int32_t *qq __asm__("r11") = q;
-  register int32_t n __asm__("r12") = pairs;
   register int32_t b __asm__("lr") = bias;
   __asm__ volatile(
+      "ldm r6, {r7, r8, r9}\n"
+      "push {r7, r8, r9}\n" /* [sp] pairs, column step, columns left */
+      "3:\n"
+      "ldr r12, [sp]\n"
       "1:\n"
-      "ldrd %[A], %[B], [%[pp]], #4\n"
-      "smlad %[a0], %[A], %[P0], %[b]\n"
-      "smlatb %[a1], %[A], %[P0], %[b]\n"
-      "smlabt %[a0], %[B], %[Q0], %[a0]\n"
-      "smlad %[a1], %[B], %[Q0], %[a1]\n"
-      "ldrd %[A], %[B], [%[pp], #60]\n"
-      "smlad %[a0], %[A], %[P1], %[a0]\n"
-      "smlatb %[a1], %[A], %[P1], %[a1]\n"
-      "smlabt %[a0], %[B], %[Q1], %[a0]\n"
-      "smlad %[a1], %[B], %[Q1], %[a1]\n"
-      "ldrd %[A], %[B], [%[pp], #124]\n"
-      "smlad %[a0], %[A], %[P2], %[a0]\n"
-      "smlatb %[a1], %[A], %[P2], %[a1]\n"
-      "smlabt %[a0], %[B], %[Q2], %[a0]\n"
-      "smlad %[a1], %[B], %[Q2], %[a1]\n"
-      "strd %[a0], %[a1], [%[qq]], #8\n"
-      "subs %[n], %[n], #1\n"
+      "ldrd r6, r7, [r10], #4\n"
+      "smlad r8, r6, r0, lr\n"
+      "smlatb r9, r6, r0, lr\n"
+      "smlabt r8, r7, r1, r8\n"
+      "smlad r9, r7, r1, r9\n"
+      "ldrd r6, r7, [r10, #60]\n"
+      "smlad r8, r6, r2, r8\n"
+      "smlatb r9, r6, r2, r9\n"
+      "smlabt r8, r7, r3, r8\n"
+      "smlad r9, r7, r3, r9\n"
+      "ldrd r6, r7, [r10, #124]\n"
+      "smlad r8, r6, r4, r8\n"
+      "smlatb r9, r6, r4, r9\n"
+      "smlabt r8, r7, r5, r8\n"
+      "smlad r9, r7, r5, r9\n"
+      "strd r8, r9, [r11], #8\n"
+      "subs r12, r12, #1\n"
       "bne 1b\n"
-      : [A] "=&r"(A), [B] "=&r"(B), [a0] "=&r"(a0), [a1] "=&r"(a1), [pp] "+r"(pp), [qq] "+r"(qq), [n] "+r"(n)
-      : [P0] "r"(P0), [Q0] "r"(Q0), [P1] "r"(P1), [Q1] "r"(Q1), [P2] "r"(P2), [Q2] "r"(Q2), [b] "r"(b)
-      : "cc", "memory");
+      "ldr r12, [sp, #4]\n"
+      "add r10, r10, r12\n"
+      "ldr r6, [sp, #8]\n"
+      "subs r6, r6, #1\n"
+      "str r6, [sp, #8]\n"
+      "bne 3b\n"
+      "add sp, sp, #12\n"
+      : "+r"(c), "+r"(pp), "+r"(qq)
+      : "r"(P0), "r"(Q0), "r"(P1), "r"(Q1), "r"(P2), "r"(Q2), "r"(b)
+      : "r7", "r8", "r9", "r12", "cc", "memory");
 }
 
 /* Second pass of one channel, full int8 range with the offset folded: `cols` columns of
@@ -177,13 +187,13 @@ EF_INLINE void dw3x3(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, 
     for (int32_t y0 = 0; y0 < p->out_h; y0 += DW_TILE) {
       const int32_t th = p->out_h - y0 < DW_TILE ? p->out_h - y0 : DW_TILE;
       const int32_t pairs = (th + 1) >> 1, rows = 2 * pairs + 2;
-      const int32_t ctl[3] = {th >> 1, C, th & 1};
+      const int32_t ctl[3] = {th >> 1, C, th & 1}, cctl[3] = {pairs, 2 * DW_COL - 4 * pairs, p->out_w};
       for (int32_t c = 0; c < C; c += 4) {
         transpose4(p, inb, c, y0, rows, pl, X, zp4);
         for (int32_t j = 0; j < 4; j++) {
           const int32_t ch = c + j;
           const uint32_t *w = (const uint32_t *)(const void *)p->filter + 6 * ch;
-          for (int32_t x = 0; x < p->out_w; x++) col3(w, p->bias[ch], pl + j * ps + x * (DW_COL / 2), acc + x * 2 * pairs, pairs);
+          col3(w, p->bias[ch], pl + j * ps, acc, cctl);
           const int32_t *t = p->mult + 1 + 3 * ch;
           const int32_t tt[3] = {t[0], t[1], t[2]};
           if (fast) {
