@@ -106,12 +106,50 @@ static void im2col_q15(const ef_conv_s8_params *p, const int8_t *in, int32_t b, 
   for (int32_t k = k_h * k_w * in_c; k < kp; k += 4, d += 6) d[0] = d[3] = 0;
 }
 
+/* in_c = 1, k_w = 4 (KWS's first layer): each kernel row is one word of the input row,
+ * shifted in with zero points where it overhangs the left or right border. */
+static void im2col_q15_w4(const ef_conv_s8_params *p, const int8_t *in, int32_t b, int32_t pix, int16_t *xq, int32_t col, int32_t kp) {
+  const int32_t in_h = p->in_h, in_w = p->in_w, k_h = p->k_h, dil_h = p->dil_h;
+  const int32_t oy = pix / p->out_w, ox = pix - oy * p->out_w;
+  const uint32_t zb = (uint8_t)(int8_t)(-p->in_offset), zp4 = zb * 0x01010101u;
+  const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
+  /* word = bytes ix0..ix0+3 of the row: load from x0 (in bounds) and shift by `sh` bytes */
+  int32_t x0 = ix0, sh = 0;
+  uint32_t fill = 0;
+  if (ix0 < 0) {
+    x0 = 0, sh = -ix0;
+    fill = zp4 >> (32 - 8 * sh); /* low sh bytes */
+  } else if (ix0 + 4 > in_w) {
+    sh = ix0 + 4 - in_w, x0 = in_w - 4;
+    fill = zp4 << (32 - 8 * sh); /* high sh bytes */
+  }
+  const uint32_t zpair = __sxtb16(zp4);
+  uint32_t *d = (uint32_t *)(void *)xq + col;
+  const int8_t *row = in + (b * in_h + iy0) * in_w + x0;
+  for (int32_t ky = 0; ky < k_h; ky++, d += 6, row += dil_h * in_w) {
+    const int32_t iy = iy0 + ky * dil_h;
+    if (iy < 0 || iy >= in_h) {
+      d[0] = d[3] = zpair;
+      continue;
+    }
+    uint32_t w;
+    __builtin_memcpy(&w, row, 4);
+    if (ix0 < 0) w = (w << (8 * sh)) | fill;
+    else if (sh) w = (w >> (8 * sh)) | fill;
+    d[0] = __sxtb16(w);
+    d[3] = sxtb16_ror8(w);
+  }
+  for (int32_t k = 4 * k_h; k < kp; k += 4, d += 6) d[0] = d[3] = 0;
+}
+
 void ef_conv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
   const int32_t k = p->k_h * p->k_w * p->in_c, kp = (k + 7) & ~7;
   const int32_t npix = p->out_h * p->out_w;
   int8_t *col8 = (int8_t *)scratch;
   int16_t *xq = (int16_t *)(void *)(col8 + kp);
   const int direct = p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0 && (p->in_c & 7) == 0;
+  /* one input word per kernel row; the shifts need the row to hold a whole word */
+  const int w4 = p->in_c == 1 && p->k_w == 4 && p->dil_w == 1 && p->in_w >= 4 && p->pad_w < 4 && (p->out_w - 1) * p->stride_w - p->pad_w + 4 - p->in_w < 4;
   const ef_dsp_gemm_args a = {p->out_c, kp, (const int16_t *)(const void *)p->filter, p->mult[0], p->out_offset, p->act_min, p->act_max};
   for (int32_t b = 0; b < p->batches; b++)
     for (int32_t pix = 0; pix < npix; pix += 3) {
@@ -122,6 +160,8 @@ void ef_conv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, v
           ef_dsp_expand_s8(in + (b * npix + q) * p->in_c, xq, c, kp);
         } else if ((p->in_c & 3) == 0) {
           im2col_q15(p, in, b, q, xq, c, kp);
+        } else if (w4) {
+          im2col_q15_w4(p, in, b, q, xq, c, kp);
         } else {
           im2col(p, in, b, q, col8, kp);
           ef_dsp_expand_s8(col8, xq, c, kp);
