@@ -32,6 +32,40 @@ static int32_t chunk_of(int32_t kp) {
   return n < 2 ? 2 : (n > 16 ? 16 : n);
 }
 
+/* Columns of m pixels of one output row: k_h runs of `run` bytes, rstride apart in the band,
+ * the next pixel xstep further. */
+static void cols_dense(int8_t *c, const int8_t *s, int32_t m, int32_t kp, int32_t kh, int32_t rstride, int32_t run, int32_t xstep) {
+  if (run <= 16 && kh == 3) {
+    for (; m > 0; m--, c += kp, s += xstep) {
+      vstrbq_s8(c, vldrbq_s8(s));
+      vstrbq_s8(c + run, vldrbq_s8(s + rstride));
+      vstrbq_s8(c + 2 * run, vldrbq_s8(s + 2 * rstride));
+    }
+  } else if (run <= 16) {
+    for (; m > 0; m--, c += kp, s += xstep) {
+      const int8_t *r = s;
+      int8_t *d = c;
+      for (int32_t ky = 0; ky < kh; ky++, r += rstride, d += run) vstrbq_s8(d, vldrbq_s8(r));
+    }
+  } else {
+    for (; m > 0; m--, c += kp, s += xstep) {
+      const int8_t *r = s;
+      int8_t *d = c;
+      for (int32_t ky = 0; ky < kh; ky++, r += rstride, d += run)
+        for (int32_t j = 0; j < run; j += 16) vstrbq_s8(d + j, vldrbq_s8(r + j));
+    }
+  }
+}
+
+static void cols_dilated(int8_t *c, const int8_t *s, int32_t m, int32_t kp, int32_t kh, int32_t kw, int32_t rstride, int32_t C, int32_t dstep, int32_t xstep) {
+  for (; m > 0; m--, c += kp, s += xstep) {
+    int8_t *d = c;
+    for (int32_t ky = 0; ky < kh; ky++)
+      for (int32_t kx = 0; kx < kw; kx++, d += C)
+        for (int32_t j = 0; j < C; j += 16) vstrbq_s8(d + j, vldrbq_s8(s + ky * rstride + kx * dstep + j));
+  }
+}
+
 /* The k_h input rows output row oy reads, zero-point padded to pw pixels each. */
 static void build_band(const ef_conv_s8_params *p, const int8_t *img, int32_t oy, int32_t pw, int32_t bw, int8_t *band, int8x16_t zp) {
   const int32_t C = p->in_c, left = p->pad_w, mid = p->in_w < pw - left ? p->in_w : pw - left;
@@ -80,21 +114,13 @@ void ef_conv_s8_mve(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, v
     }
     for (int32_t pix0 = 0; pix0 < npix; pix0 += chunk) {
       const int32_t n = npix - pix0 < chunk ? npix - pix0 : chunk;
-      int8_t *c = col;
-      for (int32_t i = 0; i < n; i++, c += kp) {
-        const int8_t *s = bnd + ox * xstep;
-        int8_t *d = c;
-        if (dense && run <= 16) {
-          for (int32_t ky = 0; ky < kh; ky++, s += rstride, d += run) vstrbq_s8(d, vldrbq_s8(s));
-        } else if (dense) {
-          for (int32_t ky = 0; ky < kh; ky++, s += rstride, d += run)
-            for (int32_t j = 0; j < run; j += 16) vstrbq_s8(d + j, vldrbq_s8(s + j));
-        } else {
-          for (int32_t ky = 0; ky < kh; ky++, s += rstride)
-            for (int32_t kx = 0; kx < kw; kx++, d += C)
-              for (int32_t j = 0; j < C; j += 16) vstrbq_s8(d + j, vldrbq_s8(s + kx * dstep + j));
-        }
-        if (++ox == ow) {
+      for (int32_t i = 0; i < n;) { /* runs of pixels within one output row */
+        const int32_t m = n - i < ow - ox ? n - i : ow - ox;
+        if (dense) cols_dense(col + i * kp, bnd + ox * xstep, m, kp, kh, rstride, run, xstep);
+        else cols_dilated(col + i * kp, bnd + ox * xstep, m, kp, kh, kw, rstride, C, dstep, xstep);
+        i += m;
+        ox += m;
+        if (ox == ow) {
           ox = 0;
           if (++oy < p->out_h) {
             if (whole) bnd += ystep;
