@@ -19,6 +19,7 @@ import { INT8_LOWERERS } from './lower/index.js';
 import { FLOAT_LOWERERS } from './lower/float.js';
 import { Lowerer, Step } from './lower/types.js';
 import { lowerIf } from './lower/control.js';
+import { fuseTables } from './lower/lut.js';
 import { kernelExists, readKernel } from './sources.js';
 import { variantFor } from './select.js';
 import { buildFiles, readmeFile } from './project.js';
@@ -196,7 +197,8 @@ interface Schedule {
 
 /** Lower, plan and (on demand) emit one graph: the model itself or an IF branch, whose arena is
  * its IF step's scratch. `pre` makes C symbols unique across branches. */
-function schedule(g: Graph, pre: string, sh: Shared): Schedule {
+function schedule(src: Graph, pre: string, sh: Shared): Schedule {
+  const g = fuseTables(src);
   const order = topoSort(g);
   const steps = new Map<string, Step>();
   order.forEach((node: Node, i: number) => {

@@ -7,7 +7,7 @@ import { input, scaleOf, zpOf } from './q.js';
 import { Lowerer, Step } from './types.js';
 import { Tensor } from '../../ir/types.js';
 import { quantizeMultiplier } from '../../runtime/fixedpoint.js';
-import { lowerLut } from './lut.js';
+import { lowerTable } from './lut.js';
 
 const INT = new Set(['int8', 'int16']);
 
@@ -28,7 +28,7 @@ function requant(ctx: Parameters<Lowerer>[0], x: Tensor, y: Tensor): Step {
 function edge(ctx: Parameters<Lowerer>[0], q: boolean): Step {
   const x = input(ctx, 0, 'input');
   const y = ctx.outputs[0];
-  if (q && x.dtype === 'int8' && y.dtype === 'int8') return lowerLut(ctx);
+  if (q && x.dtype === 'int8' && y.dtype === 'int8') return lowerTable(ctx);
   if (q && INT.has(x.dtype) && INT.has(y.dtype)) return requant(ctx, x, y);
   const [from, to] = q ? ['float32', 'int8'] : ['int8', 'float32'];
   if (x.dtype !== from || y.dtype !== to) fail('unsupported-op', `${ctx.node.op} ${x.dtype}→${y.dtype} has no C kernel (only ${from}→${to} at graph edges)`, { node: ctx.node.name });
