@@ -142,6 +142,21 @@ static void im2col_q15_w4(const ef_conv_s8_params *p, const int8_t *in, int32_t 
   for (int32_t k = 4 * k_h; k < kp; k += 4, d += 6) d[0] = d[3] = 0;
 }
 
+/* 1x1 stride-1 conv: three pixels' channels (multiple of 8) widened together, stored in
+ * the interleaved order with STMs (6 words per 4 k). */
+static void expand3(const int8_t *s0, const int8_t *s1, const int8_t *s2, int16_t *xq, int32_t kp) {
+  register uint32_t *d __asm__("r12") = (uint32_t *)(void *)xq;
+  for (int32_t i = 0; i < kp; i += 4) {
+    uint32_t a, b, c; /* memcpy: plain LDRs, the input may be a caller's unaligned buffer */
+    __builtin_memcpy(&a, s0 + i, 4);
+    __builtin_memcpy(&b, s1 + i, 4);
+    __builtin_memcpy(&c, s2 + i, 4);
+    register uint32_t a0 __asm__("r0") = __sxtb16(a), b0 __asm__("r1") = __sxtb16(b), c0 __asm__("r2") = __sxtb16(c);
+    register uint32_t a1 __asm__("r3") = sxtb16_ror8(a), b1 __asm__("r4") = sxtb16_ror8(b), c1 __asm__("r5") = sxtb16_ror8(c);
+    __asm__ volatile("stmia %0!, {r0, r1, r2, r3, r4, r5}" : "+r"(d) : "r"(a0), "r"(b0), "r"(c0), "r"(a1), "r"(b1), "r"(c1) : "memory");
+  }
+}
+
 void ef_conv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
   const int32_t k = p->k_h * p->k_w * p->in_c, kp = (k + 7) & ~7;
   const int32_t npix = p->out_h * p->out_w;
@@ -154,6 +169,10 @@ void ef_conv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, v
   for (int32_t b = 0; b < p->batches; b++)
     for (int32_t pix = 0; pix < npix; pix += 3) {
       const int32_t n = npix - pix < 3 ? npix - pix : 3; /* columns beyond n repeat the first */
+      if (direct) {
+        const int8_t *s0 = in + (b * npix + pix) * p->in_c;
+        expand3(s0, n > 1 ? s0 + p->in_c : s0, n > 2 ? s0 + 2 * p->in_c : s0, xq, kp);
+      } else
       for (int32_t c = 0; c < 3; c++) {
         const int32_t q = pix + (c < n ? c : 0);
         if (direct) {
