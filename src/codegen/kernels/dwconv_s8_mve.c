@@ -116,7 +116,7 @@ EF_DW_FN(dw_rows_clamp, "vldrw.32 q1, [r12, #48]\n" "vmax.s32 q0, q0, q1\n" "vld
 /* One pixel of the full-range loop: bias stays in q1, the sign fix is a predicated subtract of
  * r12 = 1 where the product is negative, saturating narrows clamp to [-128, 127]. INC is the
  * plane pointers' post-increment (2 on a row's last pixel skips the pad column). */
-#define EF_DW_PIX(INC)                 \
+#define EF_DW_PIX(INC, STORE)          \
   "vldrb.8 q0, [r8], #" INC "\n"       \
   "vmladav.s8 r0, q4, q0\n"            \
   "vldrb.8 q0, [r9], #" INC "\n"       \
@@ -135,50 +135,54 @@ EF_DW_FN(dw_rows_clamp, "vldrw.32 q1, [r12, #48]\n" "vmax.s32 q0, q0, q1\n" "vld
   "vadd.i32 q0, q0, lr\n"              \
   "vqmovnb.s32 q0, q0\n"               \
   "vqmovnb.s16 q0, q0\n"               \
-  "vstrb.32 q0, [r1]\n"                \
-  "add r1, r1, r3\n"
+  STORE
 
 /* Full int8 range, rows of at least 2 pixels followed by exactly one pad column. */
-__attribute__((naked, noipa, used)) static void dw_rows_full(EF_UNUSED const ef_dw_group *g) {
-  __asm__ volatile(
-      "push {r4-r11, lr}\n"
-      "vpush {d8-d15}\n"
-      "sub sp, sp, #8\n"
-      "ldr r1, [r0, #20]\n"
-      "subs r1, r1, #1\n"
-      "str r1, [sp]\n"
-      "ldr r12, [r0, #28]\n"
-      "vldrw.32 q4, [r12]\n"
-      "vldrw.32 q5, [r12, #16]\n"
-      "vldrw.32 q6, [r12, #32]\n"
-      "vldrw.32 q7, [r12, #48]\n"
-      "ldr r12, [r0, #24]\n"
-      "vldrw.32 q3, [r12]\n"
-      "vldrw.32 q2, [r12, #16]\n"
-      "vldrw.32 q1, [r12, #32]\n"
-      "movs r12, #1\n"
-      "ldr lr, [r0, #32]\n"
-      "ldr r8, [r0, #0]\n"
-      "ldr r3, [r0, #4]\n"
-      "add r9, r8, r3\n"
-      "add r10, r9, r3\n"
-      "add r11, r10, r3\n"
-      "ldr r1, [r0, #8]\n"
-      "ldr r3, [r0, #12]\n"
-      "ldr r7, [r0, #16]\n"
-      "1:\n"
-      "ldr r5, [sp]\n"
-      "2:\n"
-      EF_DW_PIX("1")
-      "subs r5, r5, #1\n"
-      "bne 2b\n"
-      EF_DW_PIX("2")
-      "subs r7, r7, #1\n"
-      "bne 1b\n"
-      "add sp, sp, #8\n"
-      "vpop {d8-d15}\n"
-      "pop {r4-r11, pc}\n");
+#define EF_DW_FULL_FN(NAME, STORE)                                                     \
+  __attribute__((naked, noipa, used)) static void NAME(EF_UNUSED const ef_dw_group *g) { \
+  __asm__ volatile( \
+      "push {r4-r11, lr}\n" \
+      "vpush {d8-d15}\n" \
+      "sub sp, sp, #8\n" \
+      "ldr r1, [r0, #20]\n" \
+      "subs r1, r1, #1\n" \
+      "str r1, [sp]\n" \
+      "ldr r12, [r0, #28]\n" \
+      "vldrw.32 q4, [r12]\n" \
+      "vldrw.32 q5, [r12, #16]\n" \
+      "vldrw.32 q6, [r12, #32]\n" \
+      "vldrw.32 q7, [r12, #48]\n" \
+      "ldr r12, [r0, #24]\n" \
+      "vldrw.32 q3, [r12]\n" \
+      "vldrw.32 q2, [r12, #16]\n" \
+      "vldrw.32 q1, [r12, #32]\n" \
+      "movs r12, #1\n" \
+      "ldr lr, [r0, #32]\n" \
+      "ldr r8, [r0, #0]\n" \
+      "ldr r3, [r0, #4]\n" \
+      "add r9, r8, r3\n" \
+      "add r10, r9, r3\n" \
+      "add r11, r10, r3\n" \
+      "ldr r1, [r0, #8]\n" \
+      "ldr r3, [r0, #12]\n" \
+      "ldr r7, [r0, #16]\n" \
+      "1:\n" \
+      "ldr r5, [sp]\n" \
+      "2:\n" \
+      EF_DW_PIX("1", STORE) \
+      "subs r5, r5, #1\n" \
+      "bne 2b\n" \
+      EF_DW_PIX("2", STORE) \
+      "subs r7, r7, #1\n" \
+      "bne 1b\n" \
+      "add sp, sp, #8\n" \
+      "vpop {d8-d15}\n" \
+      "pop {r4-r11, pc}\n"); \
 }
+
+/* The output pointer steps by the channel count: an immediate post-increment when it is 64. */
+EF_DW_FULL_FN(dw_rows_full, "vstrb.32 q0, [r1]\n" "add r1, r1, r3\n")
+EF_DW_FULL_FN(dw_rows_full64, "vstrb.32 q0, [r1], #64\n")
 
 /* Transpose 16 channels of nq virtual-pixel quads into 16 planes (stride ps): per quad 4
  * source loads (pointer table + c0), VST4 to a 64-byte staging area (word j = channel j's
@@ -278,7 +282,10 @@ static void dw_planar(const ef_conv_s8_params *p, const int8_t *in, int8_t *out,
         vstrwq_s32(prm + 8, vldrwq_s32(q + 8));
         const ef_dw_group g = {planes + j * ps + 1 - p->pad_w, ps, out + b * p->out_h * p->out_w * C + c0 + j, C, p->out_h, p->out_w,
                                prm, p->filter + (c0 + j) * 16, p->out_offset, rs - p->out_w};
-        if (full && p->out_w >= 2 && rs - p->out_w == 1) dw_rows_full(&g);
+        if (full && p->out_w >= 2 && rs - p->out_w == 1) {
+          if (C == 64) dw_rows_full64(&g);
+          else dw_rows_full(&g);
+        }
         else dw_rows_clamp(&g);
       }
     }
