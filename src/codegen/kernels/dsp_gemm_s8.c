@@ -38,6 +38,9 @@ void ef_dsp_expand_s8(const int8_t *src, int16_t *xq, int32_t col, int32_t kp) {
 /* acc r5..r10 = (r0c0 r0c1 r0c2 r1c0 r1c1 r1c2), weights r0 r1, columns r2 r3 r4, w stream r11,
  * columns r12, k counter lr. */
 #define EF_MAC_LOOP "1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
+#define EF_MAC_STEP8 EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP
+/* 64 k per iteration (kp a multiple of 64, e.g. 1x1 convs over 64 channels): 1 KB of code. */
+#define EF_MAC_LOOP64 "1:\n" EF_MAC_STEP8 EF_MAC_STEP8 EF_MAC_STEP8 EF_MAC_STEP8 "subs lr, lr, #1\n bne 1b\n"
 /* 16 k per iteration (kp a multiple of 16): half the loop overhead. */
 #define EF_MAC_LOOP16 "1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
 
@@ -108,6 +111,7 @@ static void gemm_fast3_##SUFFIX(const uint32_t *w, const uint32_t *x, int32_t it
 }
 EF_GEMM_FAST3(k8, EF_MAC_LOOP)
 EF_GEMM_FAST3(k16, EF_MAC_LOOP16)
+EF_GEMM_FAST3(k64, EF_MAC_LOOP64)
 
 EF_INLINE void gemm(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int32_t stride, int32_t ncol, const int fast) {
   const uint32_t *wp = (const uint32_t *)(const void *)a->w;
@@ -135,7 +139,8 @@ EF_INLINE void gemm(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int
 void ef_dsp_gemm_s8(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int32_t stride, int32_t n) {
   const int fast = a->rq0 && a->act_min == -128 && a->act_max == 127;
   const uint32_t *w = (const uint32_t *)(const void *)a->w, *x = (const uint32_t *)(const void *)xq;
-  if (fast && n == 3 && (a->rows & 1) == 0 && (a->kp & 15) == 0) gemm_fast3_k16(w, x, a->kp >> 4, o, stride, a->rows >> 1);
+  if (fast && n == 3 && (a->rows & 1) == 0 && (a->kp & 63) == 0) gemm_fast3_k64(w, x, a->kp >> 6, o, stride, a->rows >> 1);
+  else if (fast && n == 3 && (a->rows & 1) == 0 && (a->kp & 15) == 0) gemm_fast3_k16(w, x, a->kp >> 4, o, stride, a->rows >> 1);
   else if (fast && n == 3 && (a->rows & 1) == 0) gemm_fast3_k8(w, x, a->kp >> 3, o, stride, a->rows >> 1);
   else if (fast) gemm(a, xq, o, stride, n, 1);
   else gemm(a, xq, o, stride, n, 0);
