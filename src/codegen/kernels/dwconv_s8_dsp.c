@@ -52,30 +52,34 @@ EF_INLINE uint32_t ld32(const int8_t *s) {
 }
 
 /* Channels c..c+3, output rows y0..y0+th-1: planes of X columns x DW_COL rows. */
-static void transpose4(const ef_conv_s8_params *p, const int8_t *in, int32_t c, int32_t y0, int32_t rows, uint32_t *pl, int32_t X, uint32_t zp4) {
-  const int32_t C = p->in_c, WC = p->in_w * C, ps = X * (DW_COL / 2);
+static void transpose4(const ef_conv_s8_params *p, const int8_t *in, int32_t c, int32_t y0, int32_t rows, uint32_t *pl, int32_t X, uint32_t zp4, int borders) {
+  const int32_t C = p->in_c, WC = p->in_w * C, ps = X * (DW_COL / 2), in_h = p->in_h;
   const int32_t iyb = y0 - p->pad_h; /* input row of buffer row 0 */
   /* buffer row pairs starting at r in [rs, re) have both rows inside the input */
-  int32_t rs = iyb < 0 ? (-iyb + 1) & ~1 : 0, re = p->in_h - 1 - iyb;
+  int32_t rs = iyb < 0 ? (-iyb + 1) & ~1 : 0, re = in_h - 1 - iyb;
   if (rs > rows) rs = rows;
+  if (re < rs) re = rs;
   if (re > rows) re = rows;
   const uint32_t zpair = pkhbt16(__sxtb16(zp4), __sxtb16(zp4));
   for (int32_t xb = 0; xb < X; xb++) {
     const int32_t ix = xb - p->pad_w;
     uint32_t *d = pl + xb * (DW_COL / 2);
-    if (ix < 0 || ix >= p->in_w) {
-      for (int32_t r = 0; r < rows; r += 2, d++) d[0] = d[ps] = d[2 * ps] = d[3 * ps] = zpair;
+    if (ix < 0 || ix >= p->in_w) { /* all zero points: the same for every channel group */
+      if (borders)
+        for (int32_t r = 0; r < rows; r += 2, d++) d[0] = d[ps] = d[2 * ps] = d[3 * ps] = zpair;
       continue;
     }
     const int8_t *s = in + ix * C + c + iyb * WC;
-    int32_t r = 0;
-    for (; r < rows; r += 2, d++) {
-      if (r >= rs && r < re) {
-        for (; r < re; r += 2, d++) tr_pair(ld32(s + r * WC), ld32(s + (r + 1) * WC), d, ps);
+    for (int32_t r = 0; r < rows; r += 2, d++) {
+      if (r == rs && r < re) {
+        const int8_t *sa = s + r * WC;
+        for (; r < re; r += 2, d++, sa += 2 * WC) tr_pair(ld32(sa), ld32(sa + WC), d, ps);
         if (r >= rows) break;
       }
       const int32_t ia = iyb + r, ib = ia + 1;
-      tr_pair(ia >= 0 && ia < p->in_h ? ld32(s + r * WC) : zp4, ib >= 0 && ib < p->in_h ? ld32(s + (r + 1) * WC) : zp4, d, ps);
+      const int va = ia >= 0 && ia < in_h, vb = ib >= 0 && ib < in_h;
+      if (!va && !vb) d[0] = d[ps] = d[2 * ps] = d[3 * ps] = zpair;
+      else tr_pair(va ? ld32(s + r * WC) : zp4, vb ? ld32(s + (r + 1) * WC) : zp4, d, ps);
     }
   }
 }
@@ -189,7 +193,7 @@ EF_INLINE void dw3x3(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, 
       const int32_t pairs = (th + 1) >> 1, rows = 2 * pairs + 2;
       const int32_t ctl[3] = {th >> 1, C, th & 1}, cctl[3] = {pairs, 2 * DW_COL - 4 * pairs, p->out_w};
       for (int32_t c = 0; c < C; c += 4) {
-        transpose4(p, inb, c, y0, rows, pl, X, zp4);
+        transpose4(p, inb, c, y0, rows, pl, X, zp4, c == 0);
         for (int32_t j = 0; j < 4; j++) {
           const int32_t ch = c + j;
           const uint32_t *w = (const uint32_t *)(const void *)p->filter + 6 * ch;
