@@ -27,7 +27,7 @@ EF_INLINE void fill_run(int8_t *d, int8x16_t v, int32_t n) {
 
 /* Pixels per im2col chunk (even); mirrored in pack-mve.ts. */
 static int32_t chunk_of(int32_t kp) {
-  if (kp > 112) return 2;
+  if (kp > 112 && kp != 144 && kp != 288) return 2; /* one pair per call of the looped routine */
   int32_t n = (1024 / kp) & ~1;
   return n < 2 ? 2 : (n > 16 ? 16 : n);
 }
@@ -40,6 +40,21 @@ static void cols_dense(int8_t *c, const int8_t *s, int32_t m, int32_t kp, int32_
       vstrbq_s8(c, vldrbq_s8(s));
       vstrbq_s8(c + run, vldrbq_s8(s + rstride));
       vstrbq_s8(c + 2 * run, vldrbq_s8(s + 2 * rstride));
+    }
+  } else if (run == 48 || run == 96) { /* 3x3 over 16 or 32 channels: whole rows unrolled */
+    for (; m > 0; m--, c += kp, s += xstep) {
+      const int8_t *r = s;
+      int8_t *d = c;
+      for (int32_t ky = 0; ky < kh; ky++, r += rstride, d += run) {
+        vstrbq_s8(d, vldrbq_s8(r));
+        vstrbq_s8(d + 16, vldrbq_s8(r + 16));
+        vstrbq_s8(d + 32, vldrbq_s8(r + 32));
+        if (run == 96) {
+          vstrbq_s8(d + 48, vldrbq_s8(r + 48));
+          vstrbq_s8(d + 64, vldrbq_s8(r + 64));
+          vstrbq_s8(d + 80, vldrbq_s8(r + 80));
+        }
+      }
     }
   } else if (run <= 16) {
     for (; m > 0; m--, c += kp, s += xstep) {

@@ -26,67 +26,7 @@ void ef_mve_copy(const int8_t *src, int8_t *dst, int32_t n) {
   }
 }
 
-#define EF_UNUSED __attribute__((unused))
-
-/* Argument offsets in ef_mve_gemm_args (checked below). */
-#define EF_A_W "0"
-#define EF_A_PRM "4"
-#define EF_A_QUADS "8"
-#define EF_A_STEPS "12"
-#define EF_A_OUTC "16"
-#define EF_A_KP "20"
-#define EF_A_OFF "24"
-#define EF_A_LO "28"
-#define EF_A_HI "32"
-typedef char ef_mve_args_layout[(offsetof(ef_mve_gemm_args, act_max) == 32 && offsetof(ef_mve_gemm_args, kp) == 20) ? 1 : -1];
-
-/* Accumulators: column 0 rows 0..3 in r0 r2 r4 r6, column 1 in r8 r10 r12 lr. */
-
-/* Requantize the 8 accumulators (moved in pairs with VMOV Dd, Rt, Rt2: Dd = Rt2:Rt, so lanes
- * follow the register order unambiguously) (prm at r9, post-incremented) and store 4 bytes per column
- * through O0 (column 0, a low register) and r7 (column 1), both post-incremented; PRE runs
- * once the accumulators are in q0/q1. q4..q6: offset, min, max. */
-#define EF_REQUANT(O0, PRE)         \
-  "vmov d0, r0, r2\n"               \
-  "vmov d1, r4, r6\n"               \
-  "vmov d2, r8, r10\n"              \
-  "vmov d3, r12, lr\n"              \
-  PRE                               \
-  "vldrw.32 q2, [r9, #32]\n"        \
-  "vadd.i32 q0, q0, q2\n"           \
-  "vadd.i32 q1, q1, q2\n"           \
-  "vldrw.32 q2, [r9, #16]\n"        \
-  "vqrdmulh.s32 q0, q0, q2\n"       \
-  "vqrdmulh.s32 q1, q1, q2\n"       \
-  "vldrw.32 q3, [r9], #48\n"        \
-  "vshr.s32 q2, q0, #31\n"          \
-  "vadd.i32 q0, q0, q2\n"           \
-  "vshr.s32 q2, q1, #31\n"          \
-  "vadd.i32 q1, q1, q2\n"           \
-  "vrshl.s32 q0, q0, q3\n"          \
-  "vrshl.s32 q1, q1, q3\n"          \
-  "vadd.i32 q0, q0, q4\n"           \
-  "vadd.i32 q1, q1, q4\n"           \
-  "vmax.s32 q0, q0, q5\n"           \
-  "vmax.s32 q1, q1, q5\n"           \
-  "vmin.s32 q0, q0, q6\n"           \
-  "vmin.s32 q1, q1, q6\n"           \
-  "vstrb.32 q0, [" O0 "], #4\n"      \
-  "vstrb.32 q1, [r7], #4\n"
-
-#define EF_PROLOGUE                                \
-  "push {r4-r11, lr}\n"                            \
-  "vpush {d8-d13}\n"                               \
-  "ldr r4, [r0, #" EF_A_OFF "]\n"                  \
-  "vdup.32 q4, r4\n"                               \
-  "ldr r4, [r0, #" EF_A_LO "]\n"                   \
-  "vdup.32 q5, r4\n"                               \
-  "ldr r4, [r0, #" EF_A_HI "]\n"                   \
-  "vdup.32 q6, r4\n"
-
-#define EF_EPILOGUE \
-  "vpop {d8-d13}\n" \
-  "pop {r4-r11, pc}\n"
+#include "gemm_asm_mve.h"
 
 /*
  * Specialised routine for a fixed step count S <= 7: (a, x, o, npairs) in r0..r3.
@@ -257,9 +197,22 @@ void ef_mve_gemm_pairs(const ef_mve_gemm_args *a, const int8_t *x, int8_t *o, in
     case 5: ef_pairs_5(a, x, o, npairs); return;
     case 6: ef_pairs_6(a, x, o, npairs); return;
     case 7: ef_pairs_7(a, x, o, npairs); return;
+    case 9:
+      if (ef_mve_pairs_9) {
+        ef_mve_pairs_9(a, x, o, npairs);
+        return;
+      }
+      break;
+    case 18:
+      if (ef_mve_pairs_18) {
+        ef_mve_pairs_18(a, x, o, npairs);
+        return;
+      }
+      break;
     default:
-      for (int32_t i = 0; i < npairs; i++, x += 2 * a->kp, o += 2 * a->out_c) ef_pair_any(a, x, x + a->kp, o);
+      break;
   }
+  for (int32_t i = 0; i < npairs; i++, x += 2 * a->kp, o += 2 * a->out_c) ef_pair_any(a, x, x + a->kp, o);
 }
 
 /* One column (batch-1 FULLY_CONNECTED, odd tails): 4 rows, per 16-k step 5 VLDRB + 4 VMLADAVA. */

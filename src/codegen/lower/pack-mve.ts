@@ -39,13 +39,21 @@ function convScratch(g: ConvGeom, kp: number): number {
   const bw = ((pw * g.ic + 15) & ~15) + 16;
   const ph = (g.oh - 1) * g.strideH + (g.kh - 1) * g.dilH + 1;
   const band = ph * pw * g.ic <= 4096 ? (ph * pw * g.ic + 15) & ~15 : g.kh * bw;
-  const chunk = kp > 112 ? 2 : Math.min(16, Math.max(2, Math.floor(1024 / kp) & ~1));
+  const chunk = kp > 112 && kp !== 144 && kp !== 288 ? 2 : Math.min(16, Math.max(2, Math.floor(1024 / kp) & ~1));
   return band + 16 + chunk * kp + 16;
+}
+
+/** The engine's files; the fully unrolled long-reduction instances only when a layer needs one. */
+function gemmFiles(kp: number): string[] {
+  const files = ['mve_gemm_s8.h', 'gemm_asm_mve.h', 'mve_gemm_s8.c'];
+  if (kp === 144) files.push('gemm9_mve.c');
+  if (kp === 288) files.push('gemm18_mve.c');
+  return files;
 }
 
 export function packConvMve(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv {
   const { data, kp } = packMveRows(w, g.oc, g.kh * g.kw * g.ic);
-  return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, scratchBytes: convScratch(g, kp), extraFiles: ['mve_gemm_s8.h', 'mve_gemm_s8.c'], requant: interleaveQuads(bias, g.oc) };
+  return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, scratchBytes: convScratch(g, kp), extraFiles: gemmFiles(kp), requant: interleaveQuads(bias, g.oc) };
 }
 
 /** The planar depthwise path's test (mirrors planar_ok in dwconv_s8_mve.c). */
@@ -85,5 +93,5 @@ export function packDwMve(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedCo
 
 export function packFcMve(g: FcGeom, w: Int8Array, bias: Int32Array): PackedConv {
   const { data, kp } = packMveRows(w, g.outDepth, g.inDepth);
-  return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, scratchBytes: 2 * kp, extraFiles: ['mve_gemm_s8.h', 'mve_gemm_s8.c'], requant: interleaveQuads(bias, g.outDepth) };
+  return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, scratchBytes: 2 * kp, extraFiles: gemmFiles(kp), requant: interleaveQuads(bias, g.outDepth) };
 }
