@@ -131,52 +131,106 @@ EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32
 
 /* Second pass of one channel, full int8 range with the offset folded: `cols` columns of
  * `pairs` row pairs (2*pairs accumulators each, the last one unused when `odd`), two output
- * rows per iteration; ctl = {pairs, channel stride C, odd}. */
+ * rows per iteration; ctl = {pairs, channel stride C, odd}. One variant per small shift
+ * puts it into SSAT's immediate (two instructions fewer per row pair). */
+#define EF_RQ_CHANNEL(NAME, SAT) \
+static void rq_channel_##NAME(const int32_t *q, int8_t *o, int32_t cols, const int32_t *t, int32_t stride, const int32_t ctl3[3]) { \
+  int32_t ctl[4] = {ctl3[0], ctl3[1], ctl3[2], cols}; /* the column count lives in memory: 13 registers */ \
+  int32_t a0, a1, r0, r1, n; \
+  int8_t *oc = o; \
+  __asm__ volatile( \
+      "3:\n" \
+      "mov %[o], %[oc]\n" \
+      "ldr %[n], [%[ctl]]\n" \
+      "cmp %[n], #0\n" \
+      "beq 4f\n" \
+      "1:\n" \
+      "ldrd %[a0], %[a1], [%[q]], #8\n" \
+      "smmlar %[r0], %[a0], %[m], %[K]\n" \
+      "smmlar %[r1], %[a1], %[m], %[K]\n" \
+      "add %[r0], %[r0], %[a0], asr #31\n" \
+      "add %[r1], %[r1], %[a1], asr #31\n" \
+      SAT("r0") SAT("r1") \
+      "strb %[r1], [%[o], %[s]]\n" \
+      "strb %[r0], [%[o]]\n" \
+      "add %[o], %[o], %[s], lsl #1\n" \
+      "subs %[n], %[n], #1\n" \
+      "bne 1b\n" \
+      "4:\n" \
+      "ldr %[n], [%[ctl], #8]\n" \
+      "cmp %[n], #0\n" \
+      "beq 5f\n" \
+      "ldr %[a0], [%[q]], #8\n" \
+      "smmlar %[r0], %[a0], %[m], %[K]\n" \
+      "add %[r0], %[r0], %[a0], asr #31\n" \
+      SAT("r0") \
+      "strb %[r0], [%[o]]\n" \
+      "5:\n" \
+      "ldr %[n], [%[ctl], #4]\n" \
+      "add %[oc], %[oc], %[n]\n" \
+      "ldr %[n], [%[ctl], #12]\n" \
+      "subs %[n], %[n], #1\n" \
+      "str %[n], [%[ctl], #12]\n" \
+      "bne 3b\n" \
+      : [a0] "=&r"(a0), [a1] "=&r"(a1), [r0] "=&r"(r0), [r1] "=&r"(r1), [n] "=&r"(n), [q] "+r"(q), [o] "=&r"(o), [oc] "+r"(oc) \
+      : [m] "r"(t[0]), [rs] "r"(t[1]), [K] "r"(t[2]), [s] "r"(stride), [ctl] "r"(ctl) \
+      : "cc", "memory"); \
+}
+#define EF_SAT_REG(r) "asr %[" r "], %[" r "], %[rs]\n ssat %[" r "], #8, %[" r "]\n"
+EF_RQ_CHANNEL(reg, EF_SAT_REG)
+#define EF_SAT_1(r) "ssat %[" r "], #8, %[" r "], asr #1\n"
+EF_RQ_CHANNEL(1, EF_SAT_1)
+#define EF_SAT_2(r) "ssat %[" r "], #8, %[" r "], asr #2\n"
+EF_RQ_CHANNEL(2, EF_SAT_2)
+#define EF_SAT_3(r) "ssat %[" r "], #8, %[" r "], asr #3\n"
+EF_RQ_CHANNEL(3, EF_SAT_3)
+#define EF_SAT_4(r) "ssat %[" r "], #8, %[" r "], asr #4\n"
+EF_RQ_CHANNEL(4, EF_SAT_4)
+#define EF_SAT_5(r) "ssat %[" r "], #8, %[" r "], asr #5\n"
+EF_RQ_CHANNEL(5, EF_SAT_5)
+#define EF_SAT_6(r) "ssat %[" r "], #8, %[" r "], asr #6\n"
+EF_RQ_CHANNEL(6, EF_SAT_6)
+#define EF_SAT_7(r) "ssat %[" r "], #8, %[" r "], asr #7\n"
+EF_RQ_CHANNEL(7, EF_SAT_7)
+#define EF_SAT_8(r) "ssat %[" r "], #8, %[" r "], asr #8\n"
+EF_RQ_CHANNEL(8, EF_SAT_8)
+#define EF_SAT_9(r) "ssat %[" r "], #8, %[" r "], asr #9\n"
+EF_RQ_CHANNEL(9, EF_SAT_9)
+#define EF_SAT_10(r) "ssat %[" r "], #8, %[" r "], asr #10\n"
+EF_RQ_CHANNEL(10, EF_SAT_10)
+#define EF_SAT_11(r) "ssat %[" r "], #8, %[" r "], asr #11\n"
+EF_RQ_CHANNEL(11, EF_SAT_11)
+#define EF_SAT_12(r) "ssat %[" r "], #8, %[" r "], asr #12\n"
+EF_RQ_CHANNEL(12, EF_SAT_12)
+#define EF_SAT_13(r) "ssat %[" r "], #8, %[" r "], asr #13\n"
+EF_RQ_CHANNEL(13, EF_SAT_13)
+#define EF_SAT_14(r) "ssat %[" r "], #8, %[" r "], asr #14\n"
+EF_RQ_CHANNEL(14, EF_SAT_14)
+#define EF_SAT_15(r) "ssat %[" r "], #8, %[" r "], asr #15\n"
+EF_RQ_CHANNEL(15, EF_SAT_15)
+#define EF_SAT_16(r) "ssat %[" r "], #8, %[" r "], asr #16\n"
+EF_RQ_CHANNEL(16, EF_SAT_16)
+
 EF_INLINE void rq_channel(const int32_t *q, int8_t *o, int32_t cols, const int32_t *t, int32_t stride, const int32_t ctl3[3]) {
-  int32_t ctl[4] = {ctl3[0], ctl3[1], ctl3[2], cols}; /* the column count lives in memory: 13 registers */
-  int32_t a0, a1, r0, r1, n;
-  int8_t *oc = o;
-  __asm__ volatile(
-      "3:\n"
-      "mov %[o], %[oc]\n"
-      "ldr %[n], [%[ctl]]\n"
-      "cmp %[n], #0\n"
-      "beq 4f\n"
-      "1:\n"
-      "ldrd %[a0], %[a1], [%[q]], #8\n"
-      "smmlar %[r0], %[a0], %[m], %[K]\n"
-      "smmlar %[r1], %[a1], %[m], %[K]\n"
-      "add %[r0], %[r0], %[a0], asr #31\n"
-      "add %[r1], %[r1], %[a1], asr #31\n"
-      "asr %[r0], %[r0], %[rs]\n"
-      "asr %[r1], %[r1], %[rs]\n"
-      "ssat %[r0], #8, %[r0]\n"
-      "ssat %[r1], #8, %[r1]\n"
-      "strb %[r1], [%[o], %[s]]\n"
-      "strb %[r0], [%[o]]\n"
-      "add %[o], %[o], %[s], lsl #1\n"
-      "subs %[n], %[n], #1\n"
-      "bne 1b\n"
-      "4:\n"
-      "ldr %[n], [%[ctl], #8]\n"
-      "cmp %[n], #0\n"
-      "beq 5f\n"
-      "ldr %[a0], [%[q]], #8\n"
-      "smmlar %[r0], %[a0], %[m], %[K]\n"
-      "add %[r0], %[r0], %[a0], asr #31\n"
-      "asr %[r0], %[r0], %[rs]\n"
-      "ssat %[r0], #8, %[r0]\n"
-      "strb %[r0], [%[o]]\n"
-      "5:\n"
-      "ldr %[n], [%[ctl], #4]\n"
-      "add %[oc], %[oc], %[n]\n"
-      "ldr %[n], [%[ctl], #12]\n"
-      "subs %[n], %[n], #1\n"
-      "str %[n], [%[ctl], #12]\n"
-      "bne 3b\n"
-      : [a0] "=&r"(a0), [a1] "=&r"(a1), [r0] "=&r"(r0), [r1] "=&r"(r1), [n] "=&r"(n), [q] "+r"(q), [o] "=&r"(o), [oc] "+r"(oc)
-      : [m] "r"(t[0]), [rs] "r"(t[1]), [K] "r"(t[2]), [s] "r"(stride), [ctl] "r"(ctl)
-      : "cc", "memory");
+  switch (t[1]) {
+    case 1: rq_channel_1(q, o, cols, t, stride, ctl3); break;
+    case 2: rq_channel_2(q, o, cols, t, stride, ctl3); break;
+    case 3: rq_channel_3(q, o, cols, t, stride, ctl3); break;
+    case 4: rq_channel_4(q, o, cols, t, stride, ctl3); break;
+    case 5: rq_channel_5(q, o, cols, t, stride, ctl3); break;
+    case 6: rq_channel_6(q, o, cols, t, stride, ctl3); break;
+    case 7: rq_channel_7(q, o, cols, t, stride, ctl3); break;
+    case 8: rq_channel_8(q, o, cols, t, stride, ctl3); break;
+    case 9: rq_channel_9(q, o, cols, t, stride, ctl3); break;
+    case 10: rq_channel_10(q, o, cols, t, stride, ctl3); break;
+    case 11: rq_channel_11(q, o, cols, t, stride, ctl3); break;
+    case 12: rq_channel_12(q, o, cols, t, stride, ctl3); break;
+    case 13: rq_channel_13(q, o, cols, t, stride, ctl3); break;
+    case 14: rq_channel_14(q, o, cols, t, stride, ctl3); break;
+    case 15: rq_channel_15(q, o, cols, t, stride, ctl3); break;
+    case 16: rq_channel_16(q, o, cols, t, stride, ctl3); break;
+    default: rq_channel_reg(q, o, cols, t, stride, ctl3);
+  }
 }
 
 EF_INLINE void dw3x3(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch, const int fast) {
