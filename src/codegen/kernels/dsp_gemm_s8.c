@@ -76,12 +76,12 @@ EF_INLINE void mac_2x3(const uint32_t **pw, const uint32_t *x, int32_t iters, in
 static void gemm_fast3_##SUFFIX(const uint32_t *w, const uint32_t *x, int32_t iters, int8_t *o, int32_t stride, int32_t pairs) { \
   register int32_t ro __asm__("r0") = (int32_t)(uintptr_t)o; \
   register int32_t rs __asm__("r1") = stride; \
-  register int32_t rp __asm__("r2") = pairs; \
+  register int32_t rp __asm__("r2") = (int32_t)(uintptr_t)(o + 2 * pairs); /* output end */ \
   register const uint32_t *wp __asm__("r11") = w; \
   register const uint32_t *xp __asm__("r12") = x; \
   register int32_t n __asm__("lr") = iters; \
   __asm__ volatile( \
-      "push {r0, r1, r2, r12, lr}\n" /* [sp] o, stride, pairs, x, iters */ \
+      "push {r0, r1, r2, r12, lr}\n" /* [sp] o, stride, o end, x, iters */ \
       "2:\n" \
       "ldmia r11!, {r5, r6, r7, r8, r9, r10}\n" \
       "ldr r12, [sp, #12]\n" \
@@ -100,9 +100,8 @@ static void gemm_fast3_##SUFFIX(const uint32_t *w, const uint32_t *x, int32_t it
       "strb r9, [r2, #1]\n" \
       "add r0, r0, #2\n" \
       "str r0, [sp]\n" \
-      "ldr r0, [sp, #8]\n" \
-      "subs r0, r0, #1\n" \
-      "str r0, [sp, #8]\n" \
+      "ldr r2, [sp, #8]\n" \
+      "cmp r0, r2\n" \
       "bne 2b\n" \
       "add sp, sp, #20\n" \
       : "+r"(ro), "+r"(rs), "+r"(rp), "+r"(wp), "+r"(xp), "+r"(n) \
