@@ -34,12 +34,20 @@ static int32_t chunk_of(int32_t kp) {
 
 /* Columns of m pixels of one output row: k_h runs of `run` bytes, rstride apart in the band,
  * the next pixel xstep further. */
-static void cols_dense(int8_t *c, const int8_t *s, int32_t m, int32_t kp, int32_t kh, int32_t rstride, int32_t run, int32_t xstep) {
-  if (run <= 16 && kh == 3) {
-    for (; m > 0; m--, c += kp, s += xstep) {
-      vstrbq_s8(c, vldrbq_s8(s));
-      vstrbq_s8(c + run, vldrbq_s8(s + rstride));
-      vstrbq_s8(c + 2 * run, vldrbq_s8(s + 2 * rstride));
+__attribute__((noinline)) static void cols_dense(int8_t *c, const int8_t *s, int32_t m, int32_t kp, int32_t kh, int32_t rstride, int32_t run, int32_t xstep) {
+  if (run <= 16) { /* one (over-long) vector per row */
+    if (kh == 3) {
+      for (; m > 0; m--, c += kp, s += xstep) {
+        vstrbq_s8(c, vldrbq_s8(s));
+        vstrbq_s8(c + run, vldrbq_s8(s + rstride));
+        vstrbq_s8(c + 2 * run, vldrbq_s8(s + 2 * rstride));
+      }
+    } else {
+      for (; m > 0; m--, c += kp, s += xstep) {
+        const int8_t *r = s;
+        int8_t *d = c;
+        for (int32_t ky = 0; ky < kh; ky++, r += rstride, d += run) vstrbq_s8(d, vldrbq_s8(r));
+      }
     }
   } else if (run == 48 || run == 96) { /* 3x3 over 16 or 32 channels: whole rows unrolled */
     for (; m > 0; m--, c += kp, s += xstep) {
@@ -56,12 +64,6 @@ static void cols_dense(int8_t *c, const int8_t *s, int32_t m, int32_t kp, int32_
         }
       }
     }
-  } else if (run <= 16) {
-    for (; m > 0; m--, c += kp, s += xstep) {
-      const int8_t *r = s;
-      int8_t *d = c;
-      for (int32_t ky = 0; ky < kh; ky++, r += rstride, d += run) vstrbq_s8(d, vldrbq_s8(r));
-    }
   } else {
     for (; m > 0; m--, c += kp, s += xstep) {
       const int8_t *r = s;
@@ -72,7 +74,7 @@ static void cols_dense(int8_t *c, const int8_t *s, int32_t m, int32_t kp, int32_
   }
 }
 
-static void cols_dilated(int8_t *c, const int8_t *s, int32_t m, int32_t kp, int32_t kh, int32_t kw, int32_t rstride, int32_t C, int32_t dstep, int32_t xstep) {
+__attribute__((noinline)) static void cols_dilated(int8_t *c, const int8_t *s, int32_t m, int32_t kp, int32_t kh, int32_t kw, int32_t rstride, int32_t C, int32_t dstep, int32_t xstep) {
   for (; m > 0; m--, c += kp, s += xstep) {
     int8_t *d = c;
     for (int32_t ky = 0; ky < kh; ky++)

@@ -1,5 +1,4 @@
-/* Assembly building blocks shared by the Helium VMLADAVA engine's routines (mve_gemm_s8.c and
- * the long-reduction instances gemm9_mve.c / gemm18_mve.c). */
+/* Assembly building blocks of the Helium VMLADAVA engine (mve_gemm_s8.c). */
 #ifndef EF_GEMM_ASM_MVE_H
 #define EF_GEMM_ASM_MVE_H
 #include "mve_gemm_s8.h"
@@ -90,7 +89,7 @@ typedef char ef_mve_args_layout[(offsetof(ef_mve_gemm_args, act_max) == 32 && of
   OP " lr, q3, q1\n"
 
 #define EF_BIG_FN(NAME, S)                                                               \
-  __attribute__((naked, noipa, used)) void NAME(EF_UNUSED const ef_mve_gemm_args *a, EF_UNUSED const int8_t *x, EF_UNUSED int8_t *o, EF_UNUSED int32_t npairs) { \
+  __attribute__((naked, noipa, used)) static void NAME(EF_UNUSED const ef_mve_gemm_args *a, EF_UNUSED const int8_t *x, EF_UNUSED int8_t *o, EF_UNUSED int32_t npairs) { \
     __asm__ volatile(                                                                    \
         EF_PROLOGUE                                                                      \
         "sub sp, sp, #8\n"                                                               \
@@ -124,7 +123,4 @@ typedef char ef_mve_args_layout[(offsetof(ef_mve_gemm_args, act_max) == 32 && of
         EF_EPILOGUE);                                                                    \
   }
 
-/* Optional instances, linked only when a layer needs them (pack-mve.ts lists the file). */
-void ef_mve_pairs_9(const ef_mve_gemm_args *a, const int8_t *x, int8_t *o, int32_t npairs) __attribute__((weak));
-void ef_mve_pairs_18(const ef_mve_gemm_args *a, const int8_t *x, int8_t *o, int32_t npairs) __attribute__((weak));
 #endif

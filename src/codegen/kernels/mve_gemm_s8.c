@@ -107,6 +107,10 @@ EF_PAIRS_FN(5)
 EF_PAIRS_FN(6)
 EF_PAIRS_FN(7)
 
+/* 3x3 convolutions over 16 and 32 channels (kp 144, 288): fully unrolled too. */
+EF_BIG_FN(ef_pairs_9, 9)
+EF_BIG_FN(ef_pairs_18, 18)
+
 /* One step of the general routine: pointers post-incremented (r3 x0, r5 x1, r1 weights). */
 #define EF_GSTEP(OP)                 \
   "vldrw.32 q0, [r3], #16\n"         \
@@ -197,20 +201,9 @@ void ef_mve_gemm_pairs(const ef_mve_gemm_args *a, const int8_t *x, int8_t *o, in
     case 5: ef_pairs_5(a, x, o, npairs); return;
     case 6: ef_pairs_6(a, x, o, npairs); return;
     case 7: ef_pairs_7(a, x, o, npairs); return;
-    case 9:
-      if (ef_mve_pairs_9) {
-        ef_mve_pairs_9(a, x, o, npairs);
-        return;
-      }
-      break;
-    case 18:
-      if (ef_mve_pairs_18) {
-        ef_mve_pairs_18(a, x, o, npairs);
-        return;
-      }
-      break;
-    default:
-      break;
+    case 9: ef_pairs_9(a, x, o, npairs); return;
+    case 18: ef_pairs_18(a, x, o, npairs); return;
+    default: break;
   }
   for (int32_t i = 0; i < npairs; i++, x += 2 * a->kp, o += 2 * a->out_c) ef_pair_any(a, x, x + a->kp, o);
 }

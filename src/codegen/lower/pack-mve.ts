@@ -43,12 +43,9 @@ function convScratch(g: ConvGeom, kp: number): number {
   return band + 16 + chunk * kp + 16;
 }
 
-/** The engine's files; the fully unrolled long-reduction instances only when a layer needs one. */
-function gemmFiles(kp: number): string[] {
-  const files = ['mve_gemm_s8.h', 'gemm_asm_mve.h', 'mve_gemm_s8.c'];
-  if (kp === 144) files.push('gemm9_mve.c');
-  if (kp === 288) files.push('gemm18_mve.c');
-  return files;
+/** The engine's files. */
+function gemmFiles(_kp: number): string[] {
+  return ['mve_gemm_s8.h', 'gemm_asm_mve.h', 'mve_gemm_s8.c'];
 }
 
 export function packConvMve(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv {
