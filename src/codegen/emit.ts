@@ -19,7 +19,7 @@ import { INT8_LOWERERS } from './lower/index.js';
 import { FLOAT_LOWERERS } from './lower/float.js';
 import { Lowerer, Step } from './lower/types.js';
 import { lowerIf } from './lower/control.js';
-import { fuseTables } from './lower/lut.js';
+import { fuseTables, lowerTable, TABLE_OP } from './lower/lut.js';
 import { kernelExists, readKernel } from './sources.js';
 import { variantFor } from './select.js';
 import { buildFiles, readmeFile } from './project.js';
@@ -207,7 +207,8 @@ function schedule(src: Graph, pre: string, sh: Shared): Schedule {
       inputs: node.inputs.map((n) => (n ? getTensor(g, n, { node: node.name }) : undefined)),
       outputs: node.outputs.map((n) => getTensor(g, n, { node: node.name })),
     };
-    steps.set(node.name, node.op === 'IF' ? lowerIf(ctx, (b, tag) => schedule(b, `${pre}${i}${tag}_`, sh)) : tableFor(g, node)[node.op](ctx));
+    const lower = node.op === TABLE_OP ? lowerTable : tableFor(g, node)[node.op];
+    steps.set(node.name, node.op === 'IF' ? lowerIf(ctx, (b, tag) => schedule(b, `${pre}${i}${tag}_`, sh)) : lower(ctx));
   });
   const plan = planMemory(g, order, {
     alignment: ALIGN, inputsInArena: false, outputsInArena: false,

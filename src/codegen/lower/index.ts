@@ -7,7 +7,7 @@ import { lowerSoftmax } from './softmax.js';
 import { lowerElementwise } from './elementwise.js';
 import { lowerConcat, lowerLeakyRelu, lowerPad, lowerRelu, lowerReshape } from './misc.js';
 import { lowerDequantize, lowerQuantize } from './edges.js';
-import { LUT_OPS, lowerTable, TABLE_OP } from './lut.js';
+import { LUT_OPS, lowerTable } from './lut.js';
 import { lowerMean } from './mean.js';
 import { lowerTranspose } from './transpose.js';
 
@@ -38,5 +38,4 @@ export const INT8_LOWERERS: Record<string, Lowerer> = {
   QUANTIZE: lowerQuantize,
   DEQUANTIZE: lowerDequantize,
   ...Object.fromEntries(LUT_OPS.map((op) => [op, lowerTable])),
-  [TABLE_OP]: lowerTable,
 };
