@@ -84,9 +84,29 @@ static void transpose4(const ef_conv_s8_params *p, const int8_t *in, int32_t c, 
   }
 }
 
-/* First pass of one channel: `ctl` = {pairs, 64 - 4*pairs, columns}; per plane column
- * `pairs` output row pairs of 2*acc into q (two words per pair, columns back to back). */
-EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32_t *q, const int32_t ctl[3]) {
+/* One output row pair of one plane column (A/B r6/r7, accumulators r8/r9). */
+#define EF_DW_PAIR                     \
+  "ldrd r6, r7, [r10], #4\n"           \
+  "smlad r8, r6, r0, lr\n"             \
+  "smlatb r9, r6, r0, lr\n"            \
+  "smlabt r8, r7, r1, r8\n"            \
+  "smlad r9, r7, r1, r9\n"             \
+  "ldrd r6, r7, [r10, #60]\n"          \
+  "smlad r8, r6, r2, r8\n"             \
+  "smlatb r9, r6, r2, r9\n"            \
+  "smlabt r8, r7, r3, r8\n"            \
+  "smlad r9, r7, r3, r9\n"             \
+  "ldrd r6, r7, [r10, #124]\n"         \
+  "smlad r8, r6, r4, r8\n"             \
+  "smlatb r9, r6, r4, r9\n"            \
+  "smlabt r8, r7, r5, r8\n"            \
+  "smlad r9, r7, r5, r9\n"             \
+  "strd r8, r9, [r11], #8\n"
+
+/* First pass of one channel: `ctl` = {(pairs+1)/2, 64 - 4*pairs, columns, pairs & 1}; per
+ * plane column `pairs` output row pairs of 2*acc into q (two words per pair, columns back to
+ * back); two pairs per iteration, an odd count enters at the second. */
+EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32_t *q, const int32_t ctl[4]) {
   register uint32_t P0 __asm__("r0") = w[0], Q0 __asm__("r1") = w[1], P1 __asm__("r2") = w[2];
   register uint32_t Q1 __asm__("r3") = w[3], P2 __asm__("r4") = w[4], Q2 __asm__("r5") = w[5];
   register const int32_t *c __asm__("r6") = ctl;
@@ -94,27 +114,15 @@ EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32
   register int32_t *qq __asm__("r11") = q;
   register int32_t b __asm__("lr") = bias;
   __asm__ volatile(
-      "ldm r6, {r7, r8, r9}\n"
-      "push {r7, r8, r9}\n" /* [sp] pairs, column step, columns left */
+      "ldm r6, {r7, r8, r9, r12}\n"
+      "push {r7, r8, r9, r12}\n" /* [sp] (pairs+1)/2, column step, columns left, pairs odd */
       "3:\n"
       "ldr r12, [sp]\n"
-      "1:\n"
-      "ldrd r6, r7, [r10], #4\n"
-      "smlad r8, r6, r0, lr\n"
-      "smlatb r9, r6, r0, lr\n"
-      "smlabt r8, r7, r1, r8\n"
-      "smlad r9, r7, r1, r9\n"
-      "ldrd r6, r7, [r10, #60]\n"
-      "smlad r8, r6, r2, r8\n"
-      "smlatb r9, r6, r2, r9\n"
-      "smlabt r8, r7, r3, r8\n"
-      "smlad r9, r7, r3, r9\n"
-      "ldrd r6, r7, [r10, #124]\n"
-      "smlad r8, r6, r4, r8\n"
-      "smlatb r9, r6, r4, r9\n"
-      "smlabt r8, r7, r5, r8\n"
-      "smlad r9, r7, r5, r9\n"
-      "strd r8, r9, [r11], #8\n"
+      "ldr r6, [sp, #12]\n"
+      "cmp r6, #0\n"
+      "bne 5f\n"
+      "1:\n" EF_DW_PAIR
+      "5:\n" EF_DW_PAIR
       "subs r12, r12, #1\n"
       "bne 1b\n"
       "ldr r12, [sp, #4]\n"
@@ -123,7 +131,7 @@ EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32
       "subs r6, r6, #1\n"
       "str r6, [sp, #8]\n"
       "bne 3b\n"
-      "add sp, sp, #12\n"
+      "add sp, sp, #16\n"
       : "+r"(c), "+r"(pp), "+r"(qq)
       : "r"(P0), "r"(Q0), "r"(P1), "r"(Q1), "r"(P2), "r"(Q2), "r"(b)
       : "r7", "r8", "r9", "r12", "cc", "memory");
@@ -245,7 +253,7 @@ EF_INLINE void dw3x3(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, 
     for (int32_t y0 = 0; y0 < p->out_h; y0 += DW_TILE) {
       const int32_t th = p->out_h - y0 < DW_TILE ? p->out_h - y0 : DW_TILE;
       const int32_t pairs = (th + 1) >> 1, rows = 2 * pairs + 2;
-      const int32_t ctl[3] = {th >> 1, C, th & 1}, cctl[3] = {pairs, 2 * DW_COL - 4 * pairs, p->out_w};
+      const int32_t ctl[3] = {th >> 1, C, th & 1}, cctl[4] = {(pairs + 1) >> 1, 2 * DW_COL - 4 * pairs, p->out_w, pairs & 1};
       for (int32_t c = 0; c < C; c += 4) {
         transpose4(p, inb, c, y0, rows, pl, X, zp4, c == 0);
         for (int32_t j = 0; j < 4; j++) {
