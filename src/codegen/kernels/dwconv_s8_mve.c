@@ -28,7 +28,8 @@
 
 EF_INLINE int planar_ok(const ef_conv_s8_params *p) {
   return p->depth_mult == 1 && p->in_c == p->out_c && (p->in_c & 15) == 0 && p->stride_h == 1 && p->stride_w == 1 && p->dil_h == 1 &&
-         p->dil_w == 1 && (p->k_h - 1) * (p->in_w + 1) + p->k_w <= 16 && p->pad_w <= 1 && p->out_w + p->k_w - 2 - p->pad_w <= p->in_w;
+         p->dil_w == 1 && (p->k_h - 1) * (p->in_w + 1) + p->k_w <= 16 && p->k_w <= p->in_w + 1 && p->pad_w <= 1 &&
+         p->out_w + p->k_w - 2 - p->pad_w <= p->in_w;
 }
 
 /* Per channel group: what the assembly loop reads. */
@@ -246,7 +247,9 @@ __attribute__((naked, noipa, used)) static void dw_transpose16(EF_UNUSED const e
 static void dw_planar(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
   const int32_t C = p->in_c, H = p->in_h, W = p->in_w, rs = W + 1;
   const int32_t prow = p->pad_h + H + (p->out_h + p->k_h - 1 - p->pad_h - H > 0 ? p->out_h + p->k_h - 1 - p->pad_h - H : 0);
-  const int32_t nv = (prow * rs + 3) & ~3, ps = nv + 16;
+  /* virtual pixels up to the last window's last tap (the right pad of the last row included) */
+  const int32_t last = (p->out_h + p->k_h - 2) * rs + p->out_w + p->k_w - 1 - p->pad_w;
+  const int32_t nv = ((prow * rs > last ? prow * rs : last + 1) + 3) & ~3, ps = nv + 16;
   int8_t *zpb = (int8_t *)scratch;
   const int8_t **src = (const int8_t **)(zpb + ((C + 15) & ~15));
   int8_t *tmp = (int8_t *)(src + nv);

@@ -56,7 +56,7 @@ export function packConvMve(g: ConvGeom, w: Int8Array, bias: Int32Array): Packed
 /** The planar depthwise path's test (mirrors planar_ok in dwconv_s8_mve.c). */
 function dwPlanar(g: ConvGeom): boolean {
   return g.depthMult === 1 && g.ic === g.oc && g.ic % 16 === 0 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 &&
-    (g.kh - 1) * (g.iw + 1) + g.kw <= 16 && g.padW <= 1 && g.ow + g.kw - 2 - g.padW <= g.iw;
+    (g.kh - 1) * (g.iw + 1) + g.kw <= 16 && g.kw <= g.iw + 1 && g.padW <= 1 && g.ow + g.kw - 2 - g.padW <= g.iw;
 }
 
 /**
@@ -73,7 +73,8 @@ export function packDwMve(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedCo
     for (let c = 0; c < g.oc; c++)
       for (let ky = 0; ky < g.kh; ky++) for (let kx = 0; kx < g.kw; kx++) data[16 * c + ky * rs + kx] = w[(ky * g.kw + kx) * g.oc + c];
     const prow = g.padH + g.ih + Math.max(0, g.oh + g.kh - 1 - g.padH - g.ih);
-    const nv = (prow * rs + 3) & ~3;
+    const last = (g.oh + g.kh - 2) * rs + g.ow + g.kw - 1 - g.padW; // the last window's last tap
+    const nv = (Math.max(prow * rs, last + 1) + 3) & ~3;
     const scratch = ((g.ic + 15) & ~15) + 4 * nv + 64 + 80 + 16 + 16 * (nv + 16) + 16;
     return { variant: 'mve', filter: data, filterType: 'int8_t', filterBytes: 1, scratchBytes: scratch, extraFiles: [], requant: interleaveQuads(bias, g.oc) };
   }
