@@ -41,6 +41,8 @@ void ef_dsp_expand_s8(const int8_t *src, int16_t *xq, int32_t col, int32_t kp) {
 #define EF_MAC_STEP8 EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP
 /* 64 k per iteration (kp a multiple of 64, e.g. 1x1 convs over 64 channels): 1 KB of code. */
 #define EF_MAC_LOOP64 "1:\n" EF_MAC_STEP8 EF_MAC_STEP8 EF_MAC_STEP8 EF_MAC_STEP8 "subs lr, lr, #1\n bne 1b\n"
+/* 16 k per iteration entered in the middle (kp = 16n - 8). */
+#define EF_MAC_LOOP16O "b 5f\n 1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "5:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
 /* 16 k per iteration (kp a multiple of 16): half the loop overhead. */
 #define EF_MAC_LOOP16 "1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
 
@@ -108,7 +110,7 @@ static void gemm_fast3_##SUFFIX(const uint32_t *w, const uint32_t *x, int32_t it
       : \
       : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "cc", "memory"); \
 }
-EF_GEMM_FAST3(k8, EF_MAC_LOOP)
+EF_GEMM_FAST3(k16o, EF_MAC_LOOP16O)
 EF_GEMM_FAST3(k16, EF_MAC_LOOP16)
 EF_GEMM_FAST3(k64, EF_MAC_LOOP64)
 
@@ -140,7 +142,7 @@ void ef_dsp_gemm_s8(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int
   const uint32_t *w = (const uint32_t *)(const void *)a->w, *x = (const uint32_t *)(const void *)xq;
   if (fast && n == 3 && (a->rows & 1) == 0 && (a->kp & 63) == 0) gemm_fast3_k64(w, x, a->kp >> 6, o, stride, a->rows >> 1);
   else if (fast && n == 3 && (a->rows & 1) == 0 && (a->kp & 15) == 0) gemm_fast3_k16(w, x, a->kp >> 4, o, stride, a->rows >> 1);
-  else if (fast && n == 3 && (a->rows & 1) == 0) gemm_fast3_k8(w, x, a->kp >> 3, o, stride, a->rows >> 1);
+  else if (fast && n == 3 && (a->rows & 1) == 0) gemm_fast3_k16o(w, x, (a->kp + 8) >> 4, o, stride, a->rows >> 1);
   else if (fast) gemm(a, xq, o, stride, n, 1);
   else gemm(a, xq, o, stride, n, 0);
 }

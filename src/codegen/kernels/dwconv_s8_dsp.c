@@ -143,7 +143,8 @@ EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32
  * puts it into SSAT's immediate (two instructions fewer per row pair). */
 #define EF_RQ_CHANNEL(NAME, SAT) \
 static void rq_channel_##NAME(const int32_t *q, int8_t *o, int32_t cols, const int32_t *t, int32_t stride, const int32_t ctl3[3]) { \
-  int32_t ctl[4] = {ctl3[0], ctl3[1], ctl3[2], cols}; /* the column count lives in memory: 13 registers */ \
+  /* {(pairs+1)/2, C, odd row, columns left, pairs odd}: in memory, 13 registers are in use */ \
+  int32_t ctl[5] = {(ctl3[0] + 1) >> 1, ctl3[1], ctl3[2], cols, ctl3[0] & 1}; \
   int32_t a0, a1, r0, r1, n; \
   int8_t *oc = o; \
   __asm__ volatile( \
@@ -152,7 +153,20 @@ static void rq_channel_##NAME(const int32_t *q, int8_t *o, int32_t cols, const i
       "ldr %[n], [%[ctl]]\n" \
       "cmp %[n], #0\n" \
       "beq 4f\n" \
+      "ldr %[a0], [%[ctl], #16]\n" /* odd pair count: enter at the second pair */ \
+      "cmp %[a0], #0\n" \
+      "bne 6f\n" \
       "1:\n" \
+      "ldrd %[a0], %[a1], [%[q]], #8\n" \
+      "smmlar %[r0], %[a0], %[m], %[K]\n" \
+      "smmlar %[r1], %[a1], %[m], %[K]\n" \
+      "add %[r0], %[r0], %[a0], asr #31\n" \
+      "add %[r1], %[r1], %[a1], asr #31\n" \
+      SAT("r0") SAT("r1") \
+      "strb %[r1], [%[o], %[s]]\n" \
+      "strb %[r0], [%[o]]\n" \
+      "add %[o], %[o], %[s], lsl #1\n" \
+      "6:\n" \
       "ldrd %[a0], %[a1], [%[q]], #8\n" \
       "smmlar %[r0], %[a0], %[m], %[K]\n" \
       "smmlar %[r1], %[a1], %[m], %[K]\n" \
