@@ -232,3 +232,40 @@ test('16x8 layers (raised by the quantizer) compile: IC with int16 convs, depthw
   for (let v = 0; v < 3; v++) want.push(...(s.run({ [q.inputs[0]]: x.slice(v * qn, (v + 1) * qn) })[s.outputs[0].name] as Int8Array));
   assert.equal(firstDiff(runHost(buildHost(c), new Uint8Array(x.buffer)), Uint8Array.from(want, (v) => v & 0xff), want.length / 3), '');
 });
+
+test('--sparse: magnitude-pruned conv/FC weights as bitmask + nonzeros, byte-identical, less flash (host and QEMU Cortex-M4)', { skip: noShared }, async () => {
+  const { Session } = await import('../runtime/session.js');
+  const g = loadGolden('kws_ref_model')!;
+  // prune 70 % of every CONV_2D / FULLY_CONNECTED filter by magnitude (per tensor), as `edgeforge prune` would
+  const tensors = new Map(g.graph.tensors);
+  for (const n of g.graph.nodes.filter((x) => x.op === 'CONV_2D' || x.op === 'FULLY_CONNECTED')) {
+    const w = tensors.get(n.inputs[1])!;
+    const d = Int8Array.from(w.data as Int8Array);
+    const cut = [...d].map(Math.abs).sort((a, b) => a - b)[Math.floor(d.length * 0.7)];
+    for (let i = 0; i < d.length; i++) if (Math.abs(d[i]) < cut) d[i] = 0;
+    tensors.set(w.name, { ...w, data: d });
+  }
+  const pruned = { ...g.graph, tensors };
+  const n = 2;
+  const inputs = g.inputs.subarray(0, n * g.inBytes);
+  const s = new Session(pruned);
+  const want = new Uint8Array(n * g.outBytes);
+  for (let v = 0; v < n; v++) {
+    const y = s.run({ [s.inputs[0].name]: Int8Array.from(new Int8Array(inputs.buffer, inputs.byteOffset + v * g.inBytes, g.inBytes)) })[s.outputs[0].name] as Int8Array;
+    want.set(new Uint8Array(y.buffer, y.byteOffset, g.outBytes), v * g.outBytes);
+  }
+  const dense = compileGraph(pruned, { target: 'host' });
+  const sparse = compileGraph(pruned, { target: 'host', sparse: true });
+  assert.equal(sparse.steps.filter((x) => x.files.includes('sparse_s8.c')).length, 6, 'the 5 pruned convolutions and the FC are sparse');
+  const names = new Set(sparse.steps.filter((x) => x.files.includes('sparse_s8.c')).map((x) => x.node));
+  const layerBytes = (c: typeof dense) => c.steps.filter((x) => names.has(x.node)).reduce((a, x) => a + x.constBytes, 0);
+  // 70 % zeros: mask (1/8) + 30 % values ≈ 0.43 of the int8 weights, plus bias and multipliers
+  assert.ok(layerBytes(sparse) < 0.55 * layerBytes(dense), `sparse layers ${layerBytes(sparse)} B vs dense ${layerBytes(dense)} B`);
+  assert.ok(sparse.constBytes < dense.constBytes);
+  assert.equal(firstDiff(runHost(buildHost(sparse), inputs), want, g.outBytes), '', 'host');
+  if (haveTool('qemu-system-arm')) {
+    const c = compileGraph(pruned, { target: 'cortex-m4', sparse: true });
+    const r = await runFirmware(buildFirmware(c, inputs), c);
+    assert.equal(firstDiff(r.outputs, want, g.outBytes), '', 'Cortex-M4');
+  }
+});

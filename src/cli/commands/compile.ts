@@ -26,6 +26,8 @@ options:
   --name <ident>        C prefix of the API and file names (default model)
   --kernels <k>         auto (per target, default) or portable (reference C everywhere)
   --force               emit even when the model exceeds the target's flash or RAM
+  --sparse              store pruned conv/FC weights as bitmask + nonzeros where that saves >= 1/4
+                        of their flash (portable kernels: less flash, fewer SIMD instructions)
   --check               also compile the result with the target's compiler, -Wall -Wextra -Werror
                         (host: gcc, linked with a test main)
   --dsp <front end>     emit a signal front end with the model (hook; see docs/codegen.md)
@@ -42,6 +44,7 @@ const compile: Command = {
         name: { type: 'string' },
         kernels: { type: 'string' },
         force: { type: 'boolean' },
+        sparse: { type: 'boolean' },
         check: { type: 'boolean' },
         dsp: { type: 'string' },
       },
@@ -64,6 +67,7 @@ const compile: Command = {
       name: str(p.values, 'name'),
       kernels,
       force: p.values.force === true,
+      sparse: p.values.sparse === true,
       dsp: dspName ? frontEnd(dspName) : undefined,
     });
     const dir = resolve(out);

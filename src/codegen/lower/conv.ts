@@ -12,6 +12,7 @@ import { lowerConvS16 } from './conv16.js';
 import { padVec } from './pack.js';
 import { ConvGeom, packConvFilter } from './pack.js';
 import { normalizeZeroMultipliers } from './pack-common.js';
+import { SPARSE_FILES, sparseRows } from './sparse.js';
 
 export function lowerConv(ctx: LowerCtx): Step {
   const dw = ctx.node.op === 'DEPTHWISE_CONV_2D';
@@ -44,6 +45,22 @@ export function lowerConv(ctx: LowerCtx): Step {
     depthMult, inOffset: -zpOf(x), outOffset: zpOf(y), actMin, actMax,
   };
   const bias = b?.data ? Int32Array.from(b.data as Int32Array) : undefined;
+  const macs = n * oh * ow * oc * kh * kw * (dw ? 1 : ic);
+  const k = kh * kw * ic;
+  const sp = ctx.sparse && !dw ? sparseRows(ctx, w.data as Int8Array, oc, k, bias, -zpOf(x), multiplier, shift, zpOf(y), actMin, actMax) : undefined;
+  if (sp) {
+    const s = ctx.sym;
+    const geo: [string, number][] = [['batches', n], ['in_h', ih], ['in_w', iw], ['in_c', ic], ['out_h', oh], ['out_w', ow], ['out_c', oc], ['k_h', kh], ['k_w', kw],
+      ['stride_h', strideH], ['stride_w', strideW], ['dil_h', dilH], ['dil_w', dilW], ['pad_h', geom.padH], ['pad_w', geom.padW], ['depth_mult', 1],
+      ['in_offset', -zpOf(x)], ['out_offset', zpOf(y)], ['act_min', actMin], ['act_max', actMax]];
+    const conv = `{${geo.map(([f, v]) => `.${f} = ${v}`).join(', ')}}`;
+    return {
+      node: ctx.node.name, op: ctx.node.op, variant: 'portable', files: SPARSE_FILES,
+      decls: sp.decls + cStruct('ef_conv_s8_sparse_params', `${s}_p`, [['conv', conv], ['rows', `&${s}_r`]]),
+      call: (io) => `ef_conv_s8_sparse(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]}, ${io.scratch});`,
+      scratchBytes: k, macs, constBytes: sp.constBytes, reads: [ctx.node.inputs[0]],
+    };
+  }
   const packed = packConvFilter(ctx.variant, geom, w.data as Int8Array, bias, shift);
   const permute = (a: Int32Array) => (packed.perm ? Int32Array.from(packed.perm, (i) => a[i]) : a);
   const rq = (packed.requant ?? ((m, sh) => ({ mult: m, shift: sh })))(permute(multiplier), permute(shift));
@@ -72,7 +89,7 @@ export function lowerConv(ctx: LowerCtx): Step {
     decls,
     call: (io) => `${fn}(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]}, ${io.scratch});`,
     scratchBytes: packed.scratchBytes,
-    macs: n * oh * ow * oc * kh * kw * (dw ? 1 : ic),
+    macs,
     constBytes: packed.filter.length * packed.filterBytes + (packed.bias?.length ?? 0) * 4 + oc * 8,
     reads: [ctx.node.inputs[0]],
   };

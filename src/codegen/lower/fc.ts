@@ -10,6 +10,7 @@ import { lowerConvS16 } from './conv16.js';
 import { padVec } from './pack.js';
 import { packFcFilter } from './pack.js';
 import { normalizeZeroMultipliers } from './pack-common.js';
+import { SPARSE_FILES, sparseRows } from './sparse.js';
 
 /** TFLM's FC multipliers: per channel, or per tensor from float(in_scale * filter_scale) / out_scale. */
 export function fcMultipliers(ctx: LowerCtx, x: Tensor, w: Tensor, y: Tensor, outDepth: number): { multiplier: Int32Array; shift: Int32Array } {
@@ -41,6 +42,16 @@ export function lowerFc(ctx: LowerCtx): Step {
   normalizeZeroMultipliers(mult.multiplier, mult.shift);
   const [actMin, actMax] = actRange(ctx, y);
   const bias = b?.data ? Int32Array.from(b.data as Int32Array) : undefined;
+  const sp = ctx.sparse && zpOf(w) === 0 ? sparseRows(ctx, w.data as Int8Array, outDepth, inDepth, bias, -zpOf(x), mult.multiplier, mult.shift, zpOf(y), actMin, actMax) : undefined;
+  if (sp) {
+    const s = ctx.sym;
+    return {
+      node: ctx.node.name, op: ctx.node.op, variant: 'portable', files: SPARSE_FILES,
+      decls: sp.decls + cStruct('ef_fc_s8_sparse_params', `${s}_p`, [['batches', batches], ['rows', `&${s}_r`]]),
+      call: (io) => `ef_fc_s8_sparse(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]});`,
+      scratchBytes: 0, macs: batches * inDepth * outDepth, constBytes: sp.constBytes, reads: [ctx.node.inputs[0]],
+    };
+  }
   const packed = packFcFilter(ctx.variant, { outDepth, inDepth, inOffset: -zpOf(x), filterOffset: -zpOf(w), outOffset: zpOf(y), actMin, actMax }, w.data as Int8Array, bias, mult.shift);
   if (packed.variant !== 'portable' && !perChannel) {
     // optimized kernels index multipliers per output channel

@@ -17,6 +17,8 @@ export interface LowerCtx {
   sym: string;
   inputs: (Tensor | undefined)[];
   outputs: Tensor[];
+  /** compile --sparse: store pruned CONV_2D / FULLY_CONNECTED weights sparsely when it saves flash. */
+  sparse?: boolean;
 }
 
 /** C expressions for the step's operands, filled in by the emitter after memory planning. */
