@@ -139,8 +139,8 @@ EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32
 
 /* Second pass of one channel, full int8 range with the offset folded: `cols` columns of
  * `pairs` row pairs (2*pairs accumulators each, the last one unused when `odd`), two output
- * rows per iteration; ctl = {pairs, channel stride C, odd}. One variant per small shift
- * puts it into SSAT's immediate (two instructions fewer per row pair). */
+ * rows per iteration; ctl = {pairs, channel stride C, odd}. One variant per usual shift
+ * (3..12) puts it into SSAT's immediate (two instructions fewer per row pair). */
 #define EF_RQ_CHANNEL(NAME, SAT) \
 static void rq_channel_##NAME(const int32_t *q, int8_t *o, int32_t cols, const int32_t *t, int32_t stride, const int32_t ctl3[3]) { \
   /* {(pairs+1)/2, C, odd row, columns left, pairs odd}: in memory, 13 registers are in use */ \
@@ -200,10 +200,6 @@ static void rq_channel_##NAME(const int32_t *q, int8_t *o, int32_t cols, const i
 }
 #define EF_SAT_REG(r) "asr %[" r "], %[" r "], %[rs]\n ssat %[" r "], #8, %[" r "]\n"
 EF_RQ_CHANNEL(reg, EF_SAT_REG)
-#define EF_SAT_1(r) "ssat %[" r "], #8, %[" r "], asr #1\n"
-EF_RQ_CHANNEL(1, EF_SAT_1)
-#define EF_SAT_2(r) "ssat %[" r "], #8, %[" r "], asr #2\n"
-EF_RQ_CHANNEL(2, EF_SAT_2)
 #define EF_SAT_3(r) "ssat %[" r "], #8, %[" r "], asr #3\n"
 EF_RQ_CHANNEL(3, EF_SAT_3)
 #define EF_SAT_4(r) "ssat %[" r "], #8, %[" r "], asr #4\n"
@@ -224,19 +220,9 @@ EF_RQ_CHANNEL(10, EF_SAT_10)
 EF_RQ_CHANNEL(11, EF_SAT_11)
 #define EF_SAT_12(r) "ssat %[" r "], #8, %[" r "], asr #12\n"
 EF_RQ_CHANNEL(12, EF_SAT_12)
-#define EF_SAT_13(r) "ssat %[" r "], #8, %[" r "], asr #13\n"
-EF_RQ_CHANNEL(13, EF_SAT_13)
-#define EF_SAT_14(r) "ssat %[" r "], #8, %[" r "], asr #14\n"
-EF_RQ_CHANNEL(14, EF_SAT_14)
-#define EF_SAT_15(r) "ssat %[" r "], #8, %[" r "], asr #15\n"
-EF_RQ_CHANNEL(15, EF_SAT_15)
-#define EF_SAT_16(r) "ssat %[" r "], #8, %[" r "], asr #16\n"
-EF_RQ_CHANNEL(16, EF_SAT_16)
 
 EF_INLINE void rq_channel(const int32_t *q, int8_t *o, int32_t cols, const int32_t *t, int32_t stride, const int32_t ctl3[3]) {
   switch (t[1]) {
-    case 1: rq_channel_1(q, o, cols, t, stride, ctl3); break;
-    case 2: rq_channel_2(q, o, cols, t, stride, ctl3); break;
     case 3: rq_channel_3(q, o, cols, t, stride, ctl3); break;
     case 4: rq_channel_4(q, o, cols, t, stride, ctl3); break;
     case 5: rq_channel_5(q, o, cols, t, stride, ctl3); break;
@@ -247,10 +233,6 @@ EF_INLINE void rq_channel(const int32_t *q, int8_t *o, int32_t cols, const int32
     case 10: rq_channel_10(q, o, cols, t, stride, ctl3); break;
     case 11: rq_channel_11(q, o, cols, t, stride, ctl3); break;
     case 12: rq_channel_12(q, o, cols, t, stride, ctl3); break;
-    case 13: rq_channel_13(q, o, cols, t, stride, ctl3); break;
-    case 14: rq_channel_14(q, o, cols, t, stride, ctl3); break;
-    case 15: rq_channel_15(q, o, cols, t, stride, ctl3); break;
-    case 16: rq_channel_16(q, o, cols, t, stride, ctl3); break;
     default: rq_channel_reg(q, o, cols, t, stride, ctl3);
   }
 }
