@@ -111,3 +111,26 @@ test('vibration-spectrum on QEMU rv32imac (no FPU): same features, within the 6 
   assert.ok(d < 2e-4, `max |C − TS| = ${d}`);
   assert.ok(r.latencyMs! < 6, `${r.latencyMs} ms`);
 });
+
+test('kws-mfcc-fx: fixed-point MFCC matches the TS MFCC on speech-like and quiet clips', (t) => {
+  const rnd = mulberry32(9);
+  const clips = [0, 1, 2].map((s) => Float32Array.from({ length: 16000 }, (_, i) => 0.3 * Math.sin(2 * Math.PI * (300 + 200 * s) * i / 16000) * Math.exp(-(((i - 8000) / 3000) ** 2)) + 0.01 * gaussian(rnd)));
+  clips.push(Float32Array.from({ length: 16000 }, (_, i) => (i > 4000 && i < 9000 ? 0.5 : 0.0005) * gaussian(rnd))); // burst in near-silence
+  const c = runC('kws-mfcc-fx', clips);
+  const ts = clips.map((x) => mfcc(x));
+  const d = maxDiff(c, ts, 490);
+  // MFCC values span about ±250 (the MLPerf KWS int8 input step is about 1.1); measured 4.4e-4
+  t.diagnostic(`kws-mfcc-fx max |C − TS| = ${d.toExponential(2)}`);
+  assert.ok(d < 2e-3, `max |C − TS| = ${d}`);
+});
+
+test('kws-mfcc-fx on QEMU rv32imac: same MFCC, far fewer instructions than the soft-float one', { skip: !haveTool(rv.cc.compiler) && `${rv.cc.compiler} not installed` }, async (t) => {
+  const rnd = mulberry32(4);
+  const x = Float32Array.from({ length: 16000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / 16000) * Math.exp(-(((i - 8000) / 3000) ** 2)) + 0.01 * gaussian(rnd));
+  const fx = await frontEndOnDevice('rv32imac', 'kws-mfcc-fx', x);
+  const fl = await frontEndOnDevice('rv32imac', 'kws-mfcc', x);
+  const d = maxDiff(fx.outputs, [mfcc(x)], 490);
+  t.diagnostic(`rv32imac MFCC: fixed point ${fx.instructions} instructions (${fx.latencyMs?.toFixed(1)} ms at 108 MHz) vs soft float ${fl.instructions} (${fl.latencyMs?.toFixed(1)} ms); max |C − TS| = ${d.toExponential(2)}`);
+  assert.ok(d < 2e-3, `max |C − TS| = ${d}`);
+  assert.ok(fx.instructions * 5 < fl.instructions, `fixed ${fx.instructions} vs float ${fl.instructions}`);
+});

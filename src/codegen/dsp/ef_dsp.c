@@ -237,3 +237,64 @@ int ef_spectrum_fx(const ef_spectrum_fx_cfg *c, const float *x, int n, int32_t *
   }
   return 0;
 }
+
+/* 2^e as a float without libm or float arithmetic (|e| < 126). */
+static float pow2f(int e) {
+  union { uint32_t u; float f; } v = { (uint32_t)(e + 127) << 23 };
+  return v.f;
+}
+
+/* Exponent of |x| from its bit pattern (floor(log2 |x|)), or -1000 for zero. */
+static int exponent_of(uint32_t abs_bits) { return abs_bits ? (int)((abs_bits >> 23) & 0xff) - 127 : -1000; }
+
+int ef_mfcc_fx(const ef_mfcc_fx_cfg *c, const float *audio, int n, int32_t *scratch, float *out) {
+  const int nfft = c->fx.n;
+  if (c->frame_len > nfft || n < 0) return -1;
+  int32_t *re = scratch, *im = scratch + nfft;
+  float lm[64];
+  if (c->mel_bins > 64) return -1;
+  const int avail = n < c->clip_samples ? n : c->clip_samples;
+  float inv_peak = 1.0f;
+  if (c->normalize_peak) {
+    uint32_t pb = 0;
+    for (int i = 0; i < avail; i++) {
+      union { float f; uint32_t u; } v = { audio[i] };
+      if ((v.u & 0x7fffffffu) > pb) pb = v.u & 0x7fffffffu;
+    }
+    if (pb) { union { uint32_t u; float f; } v = { pb }; inv_peak = 1.0f / v.f; }
+  }
+  for (int f = 0; f < c->frames; f++) {
+    const int s0 = f * c->frame_step;
+    uint32_t pb = 0;
+    for (int i = 0; i < c->frame_len && s0 + i < avail; i++) {
+      union { float f; uint32_t u; } v = { audio[s0 + i] };
+      if ((v.u & 0x7fffffffu) > pb) pb = v.u & 0x7fffffffu;
+    }
+    int k = pb ? 28 - exponent_of(pb) : 0; /* this frame's peak → [2^28, 2^29) */
+    if (k > 120) k = 120; /* (subnormal-quiet frames: zeros) */
+    for (int i = 0; i < nfft; i++) {
+      const int s = s0 + i;
+      re[i] = (i < c->frame_len && s < avail) ? mulh(scaled_int(audio[s], k), c->window_q31[i]) : 0; /* x·2^k·w/2 */
+      im[i] = 0;
+    }
+    fft_fx(&c->fx, re, im);
+    /* bins are X·2^k/(2n): |X| = bin·2n·2^-k, then the clip's peak normalisation */
+    const float factor = (float)(2 * nfft) * pow2f(-k) * inv_peak;
+    for (int m = 0; m < c->mel_bins; m++) {
+      uint64_t acc = 0; /* magnitudes (< 2^30) x Q16 weights: integer sums, one conversion per bin */
+      const uint16_t *w = c->mel_w_q16 + c->mel_off[m];
+      for (int q = 0; q < c->mel_count[m]; q++) {
+        const int b = c->mel_first[m] + q;
+        acc += (uint64_t)magnitude_fx(re[b], im[b]) * w[q];
+      }
+      lm[m] = ef_logf((float)acc * (factor * (1.0f / 65536.0f)) + c->log_offset);
+      if (!c->coeffs) out[f * c->mel_bins + m] = lm[m];
+    }
+    for (int q = 0; q < c->coeffs; q++) {
+      float acc = 0.0f;
+      for (int m = 0; m < c->mel_bins; m++) acc += lm[m] * c->dct[q * c->mel_bins + m];
+      out[f * c->coeffs + q] = acc;
+    }
+  }
+  return 0;
+}

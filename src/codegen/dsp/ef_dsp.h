@@ -63,6 +63,25 @@ typedef struct {
 
 int ef_spectrum_fx(const ef_spectrum_fx_cfg *c, const float *x, int n, int32_t *scratch, float *out);
 
+/*
+ * The MFCC (or log-mel) in fixed point for cores without an FPU: per frame, samples block-scaled
+ * to a peak in [2^28, 2^29) (block floating point: quiet frames keep their precision), Q31
+ * window, the scaled FFT and integer magnitudes of ef_spectrum_fx, Q16 mel weights with integer
+ * sums; float only for the 40 logs per frame and the DCT. scratch: 2*n int32. Same outputs as ef_mfcc within float error
+ * of the log domain (see dsp.test.ts for the measured bound).
+ */
+typedef struct {
+  ef_spectrum_fx_cfg fx;     /* n, cos/sin Q31, bit reversal (bands/log/norm/window unused) */
+  int clip_samples, frame_len, frame_step, frames, mel_bins, coeffs, normalize_peak;
+  float log_offset;
+  const int32_t *window_q31; /* frame_len */
+  const uint16_t *mel_first, *mel_count, *mel_off;
+  const uint16_t *mel_w_q16; /* mel weights in [0, 1) as Q16 (a weight of 1 saturates to 65535) */
+  const float *dct;
+} ef_mfcc_fx_cfg;
+
+int ef_mfcc_fx(const ef_mfcc_fx_cfg *c, const float *audio, int n, int32_t *scratch, float *out);
+
 /* The front end this project was compiled with (see ef_frontend.c): raw samples -> model input. */
 int ef_frontend(const float *x, int n, float *out);
 extern const int ef_frontend_input_samples;
