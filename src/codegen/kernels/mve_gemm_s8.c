@@ -3,8 +3,9 @@
  * 4 weight loads and 8 VMLADAVA (128 MACs). VMLADAVA needs even accumulator registers, so the
  * engine is written in assembly with all eight even registers as accumulators. For kp <= 112
  * (steps <= 7) one specialised routine per step count uses immediate offsets only (no pointer
- * updates in the MAC sequence) and loops over row quads and column pairs itself; longer
- * reductions use one routine with a two-step loop.
+ * updates in the MAC sequence) and loops over row quads and column pairs itself; kp = 144 and
+ * 288 (3x3 over 16 / 32 channels) get fully unrolled routines with post-incremented weights
+ * (gemm_asm_mve.h); other long reductions use one routine with a two-step loop, per pair.
  *
  * Requantization is vectorised over the 4 channels: VQRDMULH is gemmlowp's saturating
  * rounding doubling high multiply exactly, and adding the sign before VRSHL makes its
@@ -15,6 +16,7 @@
 #error "mve_gemm_s8.c needs Helium (MVE), e.g. -mcpu=cortex-m55"
 #endif
 #include <arm_mve.h>
+#include "gemm_asm_mve.h"
 
 void ef_mve_copy(const int8_t *src, int8_t *dst, int32_t n) {
   while (n > 0) {
@@ -25,8 +27,6 @@ void ef_mve_copy(const int8_t *src, int8_t *dst, int32_t n) {
     n -= 16;
   }
 }
-
-#include "gemm_asm_mve.h"
 
 /*
  * Specialised routine for a fixed step count S <= 7: (a, x, o, npairs) in r0..r3.
