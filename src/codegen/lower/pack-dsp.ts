@@ -13,7 +13,7 @@ import { ConvGeom, FcGeom, PackedConv } from './pack-common.js';
  * multipliers are known. The bias and table ride in the stream so that the kernel's
  * 14-register loop reaches them through the one weight pointer.
  */
-function packDspRows(w: Int8Array, rows: number, k: number, bias: Int32Array, outOffset: number): PackedConv {
+function packDspRows(w: Int8Array, rows: number, k: number, bias: Int32Array, outOffset: number, scratchPerK: number): PackedConv {
   const kp = (k + 7) & ~7;
   const pairs = (rows + 1) >> 1;
   const stride = 24 + 2 * kp; // int16 per row pair
@@ -45,7 +45,7 @@ function packDspRows(w: Int8Array, rows: number, k: number, bias: Int32Array, ou
     return { mult: Int32Array.of(t[0]), shift: Int32Array.of(0) };
   };
   return {
-    variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, scratchBytes: 7 * kp + 8,
+    variant: 'dsp', filter: data, filterType: 'int16_t', filterBytes: 2, scratchBytes: scratchPerK * kp + 8,
     extraFiles: ['dsp_s8.h', 'dsp_gemm_s8.h', 'dsp_gemm_s8.c'], requant,
   };
 }
@@ -114,11 +114,11 @@ export function packDwDsp(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedCo
 }
 
 export function packConvDsp(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv {
-  return packDspRows(w, g.oc, g.kh * g.kw * g.ic, bias, g.outOffset);
+  return packDspRows(w, g.oc, g.kh * g.kw * g.ic, bias, g.outOffset, 7); // int8 column + three q15 columns
 }
 
 export function packFcDsp(g: FcGeom, w: Int8Array, bias: Int32Array): PackedConv {
-  return packDspRows(w, g.outDepth, g.inDepth, bias, g.outOffset);
+  return packDspRows(w, g.outDepth, g.inDepth, bias, g.outOffset, 3); // int8 row + one q15 column
 }
 
 /**
