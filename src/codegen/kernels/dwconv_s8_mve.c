@@ -1,8 +1,9 @@
 /*
  * DEPTHWISE_CONV_2D (depth multiplier 1) for Helium, two paths.
  *
- * Planar path (stride 1, no dilation, channels a multiple of 16, a (k_h-1)*(W+1)+k_w <= 16
- * byte window, e.g. 3x3 on rows up to 5 wide as in DS-CNN KWS): 16 channels at a time are
+ * Planar path (stride 1, no dilation, channels a multiple of 16, k_w <= W+1, left padding <= 1,
+ * a (k_h-1)*(W+1)+k_w <= 16 byte window, e.g. 3x3 on rows up to 5 wide as in DS-CNN KWS):
+ * 16 channels at a time are
  * transposed into zero-point-padded channel planes with row stride W+1 (one shared pad column
  * between rows, pad rows above and below), using contiguous loads and VST4 (4 pixels x 16
  * channels become 16 words). Every output (pixel, channel) is then ONE 16-byte load of the
@@ -11,7 +12,8 @@
  * borders (padding reads the input zero point; the input offset is folded into the bias).
  * Four channels' weight vectors stay in q4..q7; per pixel the four sums are moved into one
  * vector and requantized (VQRDMULH, sign fix, VRSHL, offset, clamp) and stored as 4 bytes.
- * Filter: [c][16] window vectors; `mult` holds interleaved shift/mult/bias quads.
+ * Filter: [c][16] window vectors; `mult` holds interleaved shift/mult/bias quads. Scratch:
+ * zero-point pixel, virtual-pixel source table, VST4 staging, group parameters, 16 planes.
  *
  * General path (any other shape, channels a multiple of 8): 8 channels per tap as widened
  * int16 lanes, VMULLB/VMULLT products accumulated in two int32x4 vectors. Filter:
