@@ -49,7 +49,22 @@ __attribute__((noinline)) static void cols_dense(int8_t *c, const int8_t *s, int
         for (int32_t ky = 0; ky < kh; ky++, r += rstride, d += run) vstrbq_s8(d, vldrbq_s8(r));
       }
     }
-  } else if (run == 48 || run == 96) { /* 3x3 over 16 or 32 channels: whole rows unrolled */
+  } else if (run == 48 && kh == 3) { /* 3x3 over 16 channels: 9 vectors per column */
+    for (; m > 0; m--, c += kp, s += xstep) {
+      const int8_t *r1 = s + rstride, *r2 = s + 2 * rstride;
+      const int8x16_t a0 = vldrbq_s8(s), a1 = vldrbq_s8(s + 16), a2 = vldrbq_s8(s + 32);
+      const int8x16_t b0 = vldrbq_s8(r1), b1 = vldrbq_s8(r1 + 16), b2 = vldrbq_s8(r1 + 32);
+      vstrbq_s8(c, a0);
+      vstrbq_s8(c + 16, a1);
+      vstrbq_s8(c + 32, a2);
+      vstrbq_s8(c + 48, b0);
+      vstrbq_s8(c + 64, b1);
+      vstrbq_s8(c + 80, b2);
+      vstrbq_s8(c + 96, vldrbq_s8(r2));
+      vstrbq_s8(c + 112, vldrbq_s8(r2 + 16));
+      vstrbq_s8(c + 128, vldrbq_s8(r2 + 32));
+    }
+  } else if (run == 48 || run == 96) { /* 16 or 32 channels: whole rows unrolled */
     for (; m > 0; m--, c += kp, s += xstep) {
       const int8_t *r = s;
       int8_t *d = c;
@@ -83,11 +98,12 @@ __attribute__((noinline)) static void cols_dilated(int8_t *c, const int8_t *s, i
   }
 }
 
-/* The k_h input rows output row oy reads, zero-point padded to pw pixels each. */
-static void build_band(const ef_conv_s8_params *p, const int8_t *img, int32_t oy, int32_t pw, int32_t bw, int8_t *band, int8x16_t zp) {
+/* rows input rows from iy0 on, dh apart, each zero-point padded to pw pixels (pad_w on the
+ * left), bw bytes apart. */
+static void build_band(const ef_conv_s8_params *p, const int8_t *img, int32_t iy0, int32_t rows, int32_t dh, int32_t pw, int32_t bw, int8_t *band, int8x16_t zp) {
   const int32_t C = p->in_c, left = p->pad_w, mid = p->in_w < pw - left ? p->in_w : pw - left;
-  for (int32_t ky = 0; ky < p->k_h; ky++, band += bw) {
-    const int32_t iy = oy * p->stride_h - p->pad_h + ky * p->dil_h;
+  for (int32_t ky = 0; ky < rows; ky++, band += bw) {
+    const int32_t iy = iy0 + ky * dh;
     if (iy < 0 || iy >= p->in_h) {
       fill_run(band, zp, pw * C);
       continue;
@@ -122,13 +138,8 @@ void ef_conv_s8_mve(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, v
     const int8_t *img = in + b * p->in_h * p->in_w * C;
     int32_t oy = 0, ox = 0;
     const int8_t *bnd = band;
-    if (whole) { /* the padded image is a band of ph rows read from row oy * stride_h on */
-      ef_conv_s8_params q = *p;
-      q.k_h = ph, q.dil_h = 1, q.stride_h = 0;
-      build_band(&q, img, 0, pw, pw * C, band, zp);
-    } else {
-      build_band(p, img, 0, pw, bw, band, zp);
-    }
+    if (whole) build_band(p, img, -p->pad_h, ph, 1, pw, pw * C, band, zp); /* the padded image */
+    else build_band(p, img, -p->pad_h, kh, p->dil_h, pw, bw, band, zp);
     for (int32_t pix0 = 0; pix0 < npix; pix0 += chunk) {
       const int32_t n = npix - pix0 < chunk ? npix - pix0 : chunk;
       for (int32_t i = 0; i < n;) { /* runs of pixels within one output row */
@@ -141,7 +152,7 @@ void ef_conv_s8_mve(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, v
           ox = 0;
           if (++oy < p->out_h) {
             if (whole) bnd += ystep;
-            else build_band(p, img, oy, pw, bw, band, zp);
+            else build_band(p, img, oy * p->stride_h - p->pad_h, kh, p->dil_h, pw, bw, band, zp);
           }
         }
       }
