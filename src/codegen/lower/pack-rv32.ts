@@ -1,4 +1,4 @@
-/** RV32IMAC layouts: row quads k-major for the 4 x 2 scalar engine; depthwise channel pairs. */
+/** RV32IMAC layouts: row quads k-major for the 4 x 2 scalar engine; depthwise [c][tap]. */
 import { ConvGeom, FcGeom, PackedConv, padTo4 } from './pack-common.js';
 
 /** Rows of k int8 weights → [quad][k][4]. */
@@ -18,13 +18,14 @@ export function packConvRv32(g: ConvGeom, w: Int8Array, bias: Int32Array): Packe
   return { variant: 'rv32', filter: data, filterType: 'int8_t', filterBytes: 1, bias: padTo4(bias), scratchBytes: 2 * kp, extraFiles: ['rv32_gemm_s8.h', 'rv32_gemm_s8.c'] };
 }
 
+/** Depthwise weights [c][tap]; scratch for the 3x3 plane (one channel, padded) or the tap pointers. */
 export function packDwRv32(g: ConvGeom, w: Int8Array, bias: Int32Array): PackedConv {
   const taps = g.kh * g.kw;
   const data = new Int8Array(taps * g.oc);
-  let o = 0;
-  for (let c = 0; c + 1 < g.oc; c += 2) for (let t = 0; t < taps; t++) { data[o++] = w[t * g.oc + c]; data[o++] = w[t * g.oc + c + 1]; }
-  if (g.oc & 1) for (let t = 0; t < taps; t++) data[o++] = w[t * g.oc + g.oc - 1];
-  return { variant: 'rv32', filter: data, filterType: 'int8_t', filterBytes: 1, bias, scratchBytes: 8 * taps + g.oc, extraFiles: [] };
+  for (let c = 0; c < g.oc; c++) for (let t = 0; t < taps; t++) data[c * taps + t] = w[t * g.oc + c];
+  const plane = ((g.oh - 1) * g.strideH + 3) * ((g.ow - 1) * g.strideW + 3);
+  const threeByThree = g.kh === 3 && g.kw === 3 && g.dilH === 1 && g.dilW === 1;
+  return { variant: 'rv32', filter: data, filterType: 'int8_t', filterBytes: 1, bias, scratchBytes: threeByThree ? plane : 8 * taps + g.oc, extraFiles: [] };
 }
 
 export function packFcRv32(g: FcGeom, w: Int8Array, bias: Int32Array): PackedConv {
