@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { compileGraph } from './emit.js';
 import { buildHost, runHost } from './host.js';
 import { buildFirmware, haveTool, runFirmware } from './mcu.js';
-import { firstDiff, floatCase, FLOAT_MODELS, GOLDEN_MODELS, loadFloatModel, loadGolden, maxAbsDiff, runtimeOutputs } from './testing.js';
+import { firstDiff, floatCase, FLOAT_MODELS, GOLDEN_MODELS, loadFloatModel, loadGolden, maxAbsDiff, quantizedCase, runtimeOutputs, wakewordEmbeddingCase } from './testing.js';
 import { Graph } from '../ir/types.js';
 
 const noShared = !loadGolden('kws_ref_model') && 'no ../shared golden vectors (set EDGEFORGE_SHARED)';
@@ -117,31 +117,14 @@ for (const name of Object.values(FLOAT_MODELS)) {
 }
 
 test('openWakeWord embedding quantized by our quantizer: host C == integer runtime', async () => {
-  const { loadWakewordModels } = await import('../data/wakeword.js');
-  const { toTfliteForm, calibrateGraph } = await import('../quant/pipeline.js');
-  const { quantizeGraph } = await import('../quant/quantize.js');
-  const { Session } = await import('../runtime/session.js');
-  const { graph: g } = toTfliteForm((await loadWakewordModels('onnx', [])).embedding);
-  const inName = g.inputs[0];
-  const n = g.tensors.get(inName)!.shape.reduce((a, b) => a * b, 1);
-  let seed = 7;
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
-  const samples = Array.from({ length: 3 }, () => ({ [inName]: Float32Array.from({ length: n }, () => rnd() * 4 - 2) }));
-  const q = quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }));
-  const c = compileGraph(q, { target: 'host' });
+  const ww = await wakewordEmbeddingCase(3);
+  const c = compileGraph(ww.graph, { target: 'host' });
   // each LEAKY_RELU → MAXIMUM(x, c) pair is one composed table
   assert.ok(c.steps.filter((s) => s.op === 'LEAKY_RELU+MAXIMUM').length >= 10 && !c.steps.some((s) => s.op === 'MAXIMUM'));
-  const qn = q.tensors.get(q.inputs[0])!.shape.reduce((a, b) => a * b, 1);
-  const x = Int8Array.from({ length: 3 * qn }, () => Math.floor(rnd() * 256) - 128);
-  const s = new Session(q);
-  const want: number[] = [];
-  for (let v = 0; v < 3; v++) want.push(...(s.run({ [q.inputs[0]]: x.slice(v * qn, (v + 1) * qn) })[s.outputs[0].name] as Int8Array));
-  const got = runHost(buildHost(c), new Uint8Array(x.buffer));
-  assert.equal(firstDiff(got, Uint8Array.from(want, (v) => v & 0xff), want.length / 3), '');
+  assert.equal(firstDiff(runHost(buildHost(c), ww.inputs), ww.outputs, ww.outBytes), '');
 });
 
 test('openWakeWord embedding quantized by our quantizer on QEMU Cortex-M55 == integer runtime', { skip: !haveTool('qemu-system-arm') && 'qemu-system-arm not installed' }, async () => {
-  const { wakewordEmbeddingCase } = await import('./testing.js');
   const ww = await wakewordEmbeddingCase(1);
   const c = compileGraph(ww.graph, { target: 'cortex-m55' });
   const r = await runFirmware(buildFirmware(c, ww.inputs), c);
@@ -151,34 +134,18 @@ test('openWakeWord embedding quantized by our quantizer on QEMU Cortex-M55 == in
 
 test('openWakeWord heads quantized by our quantizer (int8 + float fallback + IF verifier): host C and QEMU == integer runtime, both branches', async () => {
   const { loadWakewordModels, WAKEWORD_HEADS } = await import('../data/wakeword.js');
-  const { toTfliteForm, calibrateGraph } = await import('../quant/pipeline.js');
-  const { quantizeGraph } = await import('../quant/quantize.js');
-  const { Session } = await import('../runtime/session.js');
   const models = await loadWakewordModels('onnx', WAKEWORD_HEADS);
-  let seed = 11;
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
   let withIf = 0;
   for (const [head, onnx] of Object.entries(models.heads)) {
-    const { graph: g } = toTfliteForm(onnx);
-    const inName = g.inputs[0];
-    const n = g.tensors.get(inName)!.shape.reduce((a, b) => a * b, 1);
-    const samples = Array.from({ length: 8 }, () => ({ [inName]: Float32Array.from({ length: n }, () => rnd() * 4 - 2) }));
-    const q = quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }));
-    const c = compileGraph(q, { target: 'host' });
+    const hc = await quantizedCase(onnx, 8, { seed: 11, calib: 8 });
+    const c = compileGraph(hc.graph, { target: 'host' });
     const hasIf = c.steps.some((s) => s.op === 'IF');
     if (hasIf) withIf++;
-    const qn = q.tensors.get(q.inputs[0])!.shape.reduce((a, b) => a * b, 1);
-    const vecs = 8;
-    const x = Int8Array.from({ length: vecs * qn }, () => Math.floor(rnd() * 256) - 128);
-    const s = new Session(q);
-    const want: number[] = [];
-    for (let v = 0; v < vecs; v++) want.push(...(s.run({ [q.inputs[0]]: x.slice(v * qn, (v + 1) * qn) })[s.outputs[0].name] as Int8Array));
-    const wantBytes = Uint8Array.from(want, (v) => v & 0xff);
-    assert.equal(firstDiff(runHost(buildHost(c), new Uint8Array(x.buffer)), wantBytes, want.length / vecs), '', `${head} host`);
+    assert.equal(firstDiff(runHost(buildHost(c), hc.inputs), hc.outputs, hc.outBytes), '', `${head} host`);
     if (hasIf && haveTool('qemu-system-arm')) {
-      const cm = compileGraph(q, { target: 'cortex-m4' });
-      const r = await runFirmware(buildFirmware(cm, new Uint8Array(x.buffer)), cm);
-      assert.equal(firstDiff(r.outputs, wantBytes, want.length / vecs), '', `${head} Cortex-M4`);
+      const cm = compileGraph(hc.graph, { target: 'cortex-m4' });
+      const r = await runFirmware(buildFirmware(cm, hc.inputs), cm);
+      assert.equal(firstDiff(r.outputs, hc.outputs, hc.outBytes), '', `${head} Cortex-M4`);
       // the verifier branch costs far more than the pass-through: both must have run
       assert.ok(Math.max(...r.instructions) > 2 * Math.min(...r.instructions), `${head}: only one IF branch taken (${r.instructions.join(', ')})`);
     }
@@ -188,49 +155,21 @@ test('openWakeWord heads quantized by our quantizer (int8 + float fallback + IF 
 
 test('openWakeWord melspectrogram quantized by our quantizer (TRANSPOSE, float LOG/DIV/REDUCE_MAX fallback): host C == integer runtime', async () => {
   const { loadWakewordModels } = await import('../data/wakeword.js');
-  const { toTfliteForm, calibrateGraph } = await import('../quant/pipeline.js');
-  const { quantizeGraph } = await import('../quant/quantize.js');
-  const { Session } = await import('../runtime/session.js');
-  const { graph: g } = toTfliteForm((await loadWakewordModels('onnx', [])).mel);
-  const inName = g.inputs[0];
-  const n = g.tensors.get(inName)!.shape.reduce((a, b) => a * b, 1);
-  let seed = 5;
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
-  const samples = Array.from({ length: 3 }, () => ({ [inName]: Float32Array.from({ length: n }, () => (rnd() * 2 - 1) * 3000) }));
-  const q = quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }));
-  const c = compileGraph(q, { target: 'host' });
+  const mc = await quantizedCase((await loadWakewordModels('onnx', [])).mel, 2, { seed: 5, sample: (r) => (r() * 2 - 1) * 3000 });
+  const c = compileGraph(mc.graph, { target: 'host' });
   assert.ok(c.steps.some((s) => s.op === 'TRANSPOSE') && c.steps.some((s) => s.op === 'LOG'));
-  const qn = q.tensors.get(q.inputs[0])!.shape.reduce((a, b) => a * b, 1);
-  const x = Int8Array.from({ length: 2 * qn }, () => Math.floor(rnd() * 256) - 128);
-  const s = new Session(q);
-  const want: number[] = [];
-  for (let v = 0; v < 2; v++) want.push(...(s.run({ [q.inputs[0]]: x.slice(v * qn, (v + 1) * qn) })[s.outputs[0].name] as Int8Array));
   // the float LOG differs from Math.log in the last bits; after QUANTIZE no byte differs on these inputs
-  assert.equal(firstDiff(runHost(buildHost(c), new Uint8Array(x.buffer)), Uint8Array.from(want, (v) => v & 0xff), want.length / 2), '');
+  assert.equal(firstDiff(runHost(buildHost(c), mc.inputs), mc.outputs, mc.outBytes), '');
 });
 
-test('16x8 layers (raised by the quantizer) compile: IC with int16 convs, depthwise-free, FC and the casts around them; host C == integer runtime', { skip: noShared }, async () => {
-  const { calibrateGraph } = await import('../quant/pipeline.js');
-  const { quantizeGraph } = await import('../quant/quantize.js');
-  const { Session } = await import('../runtime/session.js');
+test('16x8 layers (raised by the quantizer) compile: IC with int16 convs, FC and the casts around them; host C == integer runtime', { skip: noShared }, async () => {
   const g = loadFloatModel('pretrainedResnet')!;
-  const { inputs } = floatCase(g, 4);
-  const inName = g.inputs[0];
-  const n = inputs.length / 4;
-  const samples = Array.from({ length: 4 }, (_, v) => ({ [inName]: inputs.slice(v * n, (v + 1) * n) }));
-  const names = g.nodes.map((x) => x.name);
-  const raise = names.filter((x) => /CONV_2D_(0|5|9)$|FULLY_CONNECTED/.test(x));
+  const raise = g.nodes.map((x) => x.name).filter((x) => /CONV_2D_(0|5|9)$|FULLY_CONNECTED/.test(x));
   assert.ok(raise.length >= 3, `nodes to raise: ${raise}`);
-  const q = quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }), { precision: Object.fromEntries(raise.map((x) => [x, 'int16'])) });
-  const c = compileGraph(q, { target: 'host' });
+  const ic = await quantizedCase(g, 3, { seed: 3, calib: 4, sample: (r) => r() * 2 - 1, precision: Object.fromEntries(raise.map((x) => [x, 'int16'])) });
+  const c = compileGraph(ic.graph, { target: 'host' });
   assert.ok(c.steps.filter((s) => s.files.includes('conv_s16.c')).length >= 3, 'int16 kernels used');
-  const qn = q.tensors.get(q.inputs[0])!.shape.reduce((a, b) => a * b, 1);
-  let seed = 3;
-  const x = Int8Array.from({ length: 3 * qn }, () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), (seed >>> 24) - 128));
-  const s = new Session(q);
-  const want: number[] = [];
-  for (let v = 0; v < 3; v++) want.push(...(s.run({ [q.inputs[0]]: x.slice(v * qn, (v + 1) * qn) })[s.outputs[0].name] as Int8Array));
-  assert.equal(firstDiff(runHost(buildHost(c), new Uint8Array(x.buffer)), Uint8Array.from(want, (v) => v & 0xff), want.length / 3), '');
+  assert.equal(firstDiff(runHost(buildHost(c), ic.inputs), ic.outputs, ic.outBytes), '');
 });
 
 test('--sparse: magnitude-pruned conv/FC weights as bitmask + nonzeros, byte-identical, less flash (host and QEMU Cortex-M4)', { skip: noShared }, async () => {

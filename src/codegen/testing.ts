@@ -96,23 +96,30 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
+/** A model quantized by our own quantizer for C tests: `n` int8 input vectors and the integer runtime's outputs. */
+export interface QuantizedCase {
+  graph: Graph;
+  inputs: Uint8Array;
+  outputs: Uint8Array;
+  outBytes: number;
+}
+
 /**
- * The openWakeWord embedding model (ONNX), lowered to TFLite form and quantized by our own
- * quantizer (min/max calibration on deterministic random windows), with `n` int8 inputs and
- * the integer runtime's outputs for them.
+ * `src` (ONNX or TFLite, float) lowered to TFLite form and quantized by our quantizer (min/max
+ * calibration on `calib` deterministic random inputs drawn by `sample`), with `n` random int8
+ * input vectors and the integer runtime's outputs for them.
  */
-export async function wakewordEmbeddingCase(n: number): Promise<{ graph: Graph; inputs: Uint8Array; outputs: Uint8Array; outBytes: number }> {
-  const { loadWakewordModels } = await import('../data/wakeword.js');
+export async function quantizedCase(src: Graph, n: number, opts: { seed?: number; calib?: number; sample?: (rnd: () => number) => number; precision?: Record<string, 'int8' | 'int16' | 'float'> } = {}): Promise<QuantizedCase> {
   const { toTfliteForm, calibrateGraph } = await import('../quant/pipeline.js');
   const { quantizeGraph } = await import('../quant/quantize.js');
-  const { graph: g } = toTfliteForm((await loadWakewordModels('onnx', [])).embedding);
+  const { graph: g } = toTfliteForm(src);
   const inName = g.inputs[0];
   const size = g.tensors.get(inName)!.shape.reduce((a, b) => a * b, 1);
-  let seed = 7;
+  let seed = opts.seed ?? 7;
   const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
-  const samples = Array.from({ length: 3 }, () => ({ [inName]: Float32Array.from({ length: size }, () => rnd() * 4 - 2) }));
-  const q = quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }));
-  q.name = 'oww_embedding_int8';
+  const draw = opts.sample ?? ((r: () => number) => r() * 4 - 2);
+  const samples = Array.from({ length: opts.calib ?? 3 }, () => ({ [inName]: Float32Array.from({ length: size }, () => draw(rnd)) }));
+  const q = quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }), opts.precision ? { precision: opts.precision } : {});
   const qn = q.tensors.get(q.inputs[0])!.shape.reduce((a, b) => a * b, 1);
   const x = Int8Array.from({ length: n * qn }, () => Math.floor(rnd() * 256) - 128);
   const s = new Session(q);
@@ -122,4 +129,12 @@ export async function wakewordEmbeddingCase(n: number): Promise<{ graph: Graph; 
   const y = new Uint8Array(n * outBytes);
   outs.forEach((o, v) => y.set(new Uint8Array(o.buffer, o.byteOffset, o.length), v * outBytes));
   return { graph: q, inputs: new Uint8Array(x.buffer), outputs: y, outBytes };
+}
+
+/** The openWakeWord embedding model (ONNX) quantized by our quantizer (see quantizedCase). */
+export async function wakewordEmbeddingCase(n: number): Promise<QuantizedCase> {
+  const { loadWakewordModels } = await import('../data/wakeword.js');
+  const c = await quantizedCase((await loadWakewordModels('onnx', [])).embedding, n, { seed: 7 });
+  c.graph.name = 'oww_embedding_int8';
+  return c;
 }

@@ -18,18 +18,7 @@ import { buildHost, runHost } from './host.js';
 import { buildFirmware, haveTool, runFirmware } from './mcu.js';
 import { firstDiff } from './testing.js';
 import { outSize } from './lower/q.js';
-
-/** mulberry32: a reproducible stream per case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../util/random.js';
 
 interface Case {
   name: string;

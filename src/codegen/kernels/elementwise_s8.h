@@ -11,6 +11,7 @@ typedef struct {
   int32_t left_shift;       /* ADD and SUB only */
   int32_t in1_mult, in1_shift, in2_mult, in2_shift; /* ADD and SUB only */
   int32_t out_mult, out_shift;
+  int32_t sub;              /* SUB through ef_add_s8: the second rescaled input is subtracted */
 } ef_elementwise_s8_params;
 
 void ef_add_s8(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
@@ -20,6 +21,5 @@ void ef_maximum_s8(const ef_elementwise_s8_params *p, const int8_t *a, const int
 void ef_minimum_s8(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 void ef_maximum_s8_mve(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 void ef_minimum_s8_mve(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
-void ef_sub_s8(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 void ef_mul_s8(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 #endif

@@ -1,4 +1,4 @@
-/** ADD / SUB / MUL int8 → ef_add_s8 / ef_sub_s8 / ef_mul_s8 (TFLM add_common / sub_common / mul_common prepare). */
+/** ADD / SUB / MUL int8 → ef_add_s8 (SUB with its `sub` flag) / ef_mul_s8 (TFLM add_common / sub_common / mul_common prepare). */
 import { fail } from '../../ir/errors.js';
 import { quantizeMultiplier, quantizeMultiplierSmallerThanOneExp } from '../../runtime/fixedpoint.js';
 import { broadcastShapes, numel, shapeEq } from '../../ir/shape.js';
@@ -63,7 +63,7 @@ export function lowerElementwise(ctx: LowerCtx): Step {
     const q2 = quantizeMultiplierSmallerThanOneExp(f(f(s2) / twiceMax), 'SUB input 2 multiplier');
     const qo = quantizeMultiplierSmallerThanOneExp(f(twiceMax / f(2 ** 20 * f(so))), 'SUB output multiplier');
     fields.push(['left_shift', 20], ['in1_mult', q1.multiplier], ['in1_shift', q1.shift], ['in2_mult', q2.multiplier], ['in2_shift', q2.shift],
-      ['out_mult', qo.multiplier], ['out_shift', qo.shift]);
+      ['out_mult', qo.multiplier], ['out_shift', qo.shift], ['sub', 1]);
   } else if (add) {
     const leftShift = 20;
     addQ = [];
@@ -81,7 +81,7 @@ export function lowerElementwise(ctx: LowerCtx): Step {
   const s = ctx.sym;
   // Optimized ADD (same shapes): the DSP one relies on |(x + off) << 20| < 2^29 and rs <= 31.
   const v = add && (ctx.variant === 'dsp' || ctx.variant === 'mve') ? ctx.variant : 'portable';
-  const fn = add ? `ef_add_s8${v === 'portable' ? '' : '_' + v}` : sub ? 'ef_sub_s8' : 'ef_mul_s8';
+  const fn = add ? `ef_add_s8${v === 'portable' ? '' : '_' + v}` : sub ? 'ef_add_s8' : 'ef_mul_s8';
   // DSP, same shapes: per-input rescales as compile-time tables (pack-dsp.ts addDspLut)
   const lut = v === 'dsp' && addQ && shapeEq(sa, out) && shapeEq(sb, out) ? addDspLut(addQ[0], addQ[1], addQ[2]) : undefined;
   if (lut) {
@@ -95,7 +95,7 @@ export function lowerElementwise(ctx: LowerCtx): Step {
   }
   return {
     node: ctx.node.name, op: ctx.node.op, variant: v,
-    files: ['ef_common.h', 'elementwise_s8.h', add ? 'add_s8.c' : sub ? 'sub_s8.c' : 'mul_s8.c', ...(v === 'portable' ? [] : [`add_s8_${v}.c`])],
+    files: ['ef_common.h', 'elementwise_s8.h', add || sub ? 'add_s8.c' : 'mul_s8.c', ...(v === 'portable' ? [] : [`add_s8_${v}.c`])],
     decls: cStruct('ef_elementwise_s8_params', `${s}_p`, fields),
     call: (io) => `${fn}(&${s}_p, ${io.inputs[0]}, ${io.inputs[1]}, ${io.outputs[0]});`,
     scratchBytes: 0, macs: add || sub ? 0 : numel(out), constBytes: 0,
