@@ -39,12 +39,12 @@ void ef_dsp_expand_s8(const int8_t *src, int16_t *xq, int32_t col, int32_t kp) {
  * columns r12, k counter lr. */
 #define EF_MAC_LOOP "1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
 #define EF_MAC_STEP8 EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP
-/* 64 k per iteration (kp a multiple of 64, e.g. 1x1 convs over 64 channels): 1 KB of code. */
-#define EF_MAC_LOOP64 "1:\n" EF_MAC_STEP8 EF_MAC_STEP8 EF_MAC_STEP8 EF_MAC_STEP8 "subs lr, lr, #1\n bne 1b\n"
+/* kp = 64 exactly (1x1 convs over 64 channels, as in DS-CNN): straight-line, no counter; 1 KB of code. */
+#define EF_MAC_ONCE64 EF_MAC_STEP8 EF_MAC_STEP8 EF_MAC_STEP8 EF_MAC_STEP8
 /* 16 k per iteration entered in the middle (kp = 16n - 8). */
-#define EF_MAC_LOOP16O "b 5f\n 1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "5:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
+#define EF_MAC_LOOP16O "ldr lr, [sp, #16]\n b 5f\n 1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "5:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
 /* 16 k per iteration (kp a multiple of 16): half the loop overhead. */
-#define EF_MAC_LOOP16 "1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
+#define EF_MAC_LOOP16 "ldr lr, [sp, #16]\n 1:\n" EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP EF_MAC_STEP "subs lr, lr, #1\n bne 1b\n"
 
 /* 2 rows x 3 columns x 8 k per iteration: 8 LDM + 24 SMLAD + SUBS/BNE, accumulators loaded
  * with the bias words of the stream; leaves the stream at the row pair's requant words.
@@ -86,8 +86,7 @@ static void gemm_fast3_##SUFFIX(const uint32_t *w, const uint32_t *x, int32_t it
       "push {r0, r1, r2, r12, lr}\n" /* [sp] o, stride, o end, x, iters */ \
       "2:\n" \
       "ldmia r11!, {r5, r6, r7, r8, r9, r10}\n" \
-      "ldr r12, [sp, #12]\n" \
-      "ldr lr, [sp, #16]\n" LOOP \
+      "ldr r12, [sp, #12]\n" LOOP \
       "ldmia r11!, {r0, r1, r2, r3, r4, r12}\n" \
       EF_RQ("lr", "r5", "r0", "r1", "r2") EF_RQ("r5", "r6", "r0", "r1", "r2") EF_RQ("r6", "r7", "r0", "r1", "r2") \
       EF_RQ("r7", "r8", "r3", "r4", "r12") EF_RQ("r8", "r9", "r3", "r4", "r12") EF_RQ("r9", "r10", "r3", "r4", "r12") \
@@ -112,7 +111,7 @@ static void gemm_fast3_##SUFFIX(const uint32_t *w, const uint32_t *x, int32_t it
 }
 EF_GEMM_FAST3(k16o, EF_MAC_LOOP16O)
 EF_GEMM_FAST3(k16, EF_MAC_LOOP16)
-EF_GEMM_FAST3(k64, EF_MAC_LOOP64)
+EF_GEMM_FAST3(k64once, EF_MAC_ONCE64)
 
 EF_INLINE void gemm(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int32_t stride, int32_t ncol, const int fast) {
   const uint32_t *wp = (const uint32_t *)(const void *)a->w;
@@ -140,7 +139,7 @@ EF_INLINE void gemm(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int
 void ef_dsp_gemm_s8(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int32_t stride, int32_t n) {
   const int fast = a->rq0 && a->act_min == -128 && a->act_max == 127;
   const uint32_t *w = (const uint32_t *)(const void *)a->w, *x = (const uint32_t *)(const void *)xq;
-  if (fast && n == 3 && (a->rows & 1) == 0 && (a->kp & 63) == 0) gemm_fast3_k64(w, x, a->kp >> 6, o, stride, a->rows >> 1);
+  if (fast && n == 3 && (a->rows & 1) == 0 && a->kp == 64) gemm_fast3_k64once(w, x, 1, o, stride, a->rows >> 1);
   else if (fast && n == 3 && (a->rows & 1) == 0 && (a->kp & 15) == 0) gemm_fast3_k16(w, x, a->kp >> 4, o, stride, a->rows >> 1);
   else if (fast && n == 3 && (a->rows & 1) == 0) gemm_fast3_k16o(w, x, (a->kp + 8) >> 4, o, stride, a->rows >> 1);
   else if (fast) gemm(a, xq, o, stride, n, 1);
