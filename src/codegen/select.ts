@@ -9,7 +9,7 @@ import { Variant } from './lower/types.js';
 export const OPTIMIZED_OPS: Record<Exclude<Variant, 'portable'>, ReadonlySet<string>> = {
   mve: new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'LEAKY_RELU', 'MAXIMUM', 'MINIMUM', 'AVERAGE_POOL_2D']),
   dsp: new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'AVERAGE_POOL_2D']),
-  rv32: new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED']),
+  rv32: new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB']),
 };
 
 export function variantFor(t: Target, op: string, mode: 'auto' | 'portable'): Variant {

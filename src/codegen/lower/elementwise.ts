@@ -1,6 +1,6 @@
 /** ADD / SUB / MUL int8 → ef_add_s8 (SUB with its `sub` flag) / ef_mul_s8 (TFLM add_common / sub_common / mul_common prepare). */
 import { fail } from '../../ir/errors.js';
-import { quantizeMultiplier, quantizeMultiplierSmallerThanOneExp } from '../../runtime/fixedpoint.js';
+import { mbqmSmallerThanOneExp, quantizeMultiplier, quantizeMultiplierSmallerThanOneExp } from '../../runtime/fixedpoint.js';
 import { broadcastShapes, numel, shapeEq } from '../../ir/shape.js';
 import { cStruct } from '../carray.js';
 import { actRange, expectDtype, input, scaleOf, zpOf } from './q.js';
@@ -79,6 +79,22 @@ export function lowerElementwise(ctx: LowerCtx): Step {
     fields.push(['out_mult', q.multiplier], ['out_shift', q.shift]);
   }
   const s = ctx.sym;
+  // RV32 (no SIMD), same shapes: both input rescales as tables, as the DSP path does
+  if ((add || sub) && ctx.variant === 'rv32' && shapeEq(sa, out) && shapeEq(sb, out)) {
+    const val = (k: string) => Number(fields.find(([f]) => f === k)![1]);
+    const table = new Int32Array(512);
+    for (let v = -128; v < 128; v++) {
+      table[v + 128] = mbqmSmallerThanOneExp(((v + val('in1_offset')) << 20) | 0, val('in1_mult'), val('in1_shift'));
+      table[v + 384] = mbqmSmallerThanOneExp(((v + val('in2_offset')) << 20) | 0, val('in2_mult'), val('in2_shift'));
+    }
+    return {
+      node: ctx.node.name, op: ctx.node.op, variant: 'rv32',
+      files: ['ef_common.h', 'elementwise_s8.h', 'add_s8_table.c'],
+      decls: cArray(`${s}_t`, table) + cStruct('ef_elementwise_s8_params', `${s}_p`, fields),
+      call: (io) => `ef_add_s8_table(&${s}_p, ${s}_t, ${io.inputs[0]}, ${io.inputs[1]}, ${io.outputs[0]});`,
+      scratchBytes: 0, macs: 0, constBytes: table.length * 4,
+    };
+  }
   // Optimized ADD (same shapes): the DSP one relies on |(x + off) << 20| < 2^29 and rs <= 31.
   const v = add && (ctx.variant === 'dsp' || ctx.variant === 'mve') ? ctx.variant : 'portable';
   const fn = add ? `ef_add_s8${v === 'portable' ? '' : '_' + v}` : sub ? 'ef_add_s8' : 'ef_mul_s8';
