@@ -38,7 +38,7 @@ static void add_half(const int8_t *x, int32_t ox, int32_t mx, int32_t sx, const 
 }
 
 void ef_add_s8_mve(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out) {
-  if (!p->flat) {
+  if (!p->flat || p->sub) { /* broadcasts and SUB: the portable kernel */
     ef_add_s8(p, a, b, out);
     return;
   }
