@@ -28,7 +28,7 @@ EF_INLINE void fill_run(int8_t *d, int8x16_t v, int32_t n) {
 /* Pixels per im2col chunk (even); mirrored in pack-mve.ts. */
 static int32_t chunk_of(int32_t kp) {
   if (kp > 112 && kp != 144 && kp != 288) return 2; /* one pair per call of the looped routine */
-  int32_t n = (1024 / kp) & ~1;
+  int32_t n = (1280 / kp) & ~1;
   return n < 2 ? 2 : (n > 16 ? 16 : n);
 }
 

@@ -39,7 +39,7 @@ function convScratch(g: ConvGeom, kp: number): number {
   const bw = ((pw * g.ic + 15) & ~15) + 16;
   const ph = (g.oh - 1) * g.strideH + (g.kh - 1) * g.dilH + 1;
   const band = ph * pw * g.ic <= 4096 ? (ph * pw * g.ic + 15) & ~15 : g.kh * bw;
-  const chunk = kp > 112 && kp !== 144 && kp !== 288 ? 2 : Math.min(16, Math.max(2, Math.floor(1024 / kp) & ~1));
+  const chunk = kp > 112 && kp !== 144 && kp !== 288 ? 2 : Math.min(16, Math.max(2, Math.floor(1280 / kp) & ~1));
   return band + 16 + chunk * kp + 16;
 }
 
