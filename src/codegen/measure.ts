@@ -87,3 +87,9 @@ export async function measureOnDevice(g: Graph, target: string, inputs: Uint8Arr
     layers: c.steps.map((s, i) => ({ node: s.node, op: s.op, variant: s.variant, macs: s.macs, instructions: r.layers[0]?.[i] ?? 0 })),
   };
 }
+
+/** TFLite Micro + CMSIS-NN on the same QEMU machines (issue 5): instructions per inference. */
+export const TFLM_CMSIS: Record<string, Record<string, number>> = {
+  'cortex-m4': { kws_ref_model: 7_580_486, pretrainedResnet_quant: 29_782_200 },
+  'cortex-m55': { kws_ref_model: 1_815_486, pretrainedResnet_quant: 4_913_730 },
+};

@@ -13,17 +13,12 @@
 import { join } from 'node:path';
 import type { Suite, SuiteOptions } from '../main.js';
 import { floatCase, FLOAT_MODELS, GOLDEN_MODELS, loadFloatModel, loadGolden, wakewordEmbeddingCase } from '../../codegen/testing.js';
-import { measureOnDevice, DeviceResult, ASSUMED_CPI } from '../../codegen/measure.js';
+import { measureOnDevice, DeviceResult, ASSUMED_CPI, TFLM_CMSIS } from '../../codegen/measure.js';
 import { qemuTargets } from '../../codegen/mcu.js';
 import { getTarget } from '../../targets/index.js';
 import { projectRoot } from '../../util/paths.js';
 import { writeFileAtomic } from '../../util/fs.js';
 
-/** TFLite Micro + CMSIS-NN on the same QEMU machines (issue 5), instructions per inference. */
-const TFLM_CMSIS: Record<string, Record<string, number>> = {
-  'cortex-m4': { kws_ref_model: 7_580_486, pretrainedResnet_quant: 29_782_200 },
-  'cortex-m55': { kws_ref_model: 1_815_486, pretrainedResnet_quant: 4_913_730 },
-};
 
 function opt(args: string[], key: string): string | undefined {
   const i = args.indexOf(key);
