@@ -208,3 +208,26 @@ test('--sparse: magnitude-pruned conv/FC weights as bitmask + nonzeros, byte-ide
     assert.equal(firstDiff(r.outputs, want, g.outBytes), '', 'Cortex-M4');
   }
 });
+
+test('placement hooks: EF_WEIGHTS_ATTR / EF_ARENA_ATTR put the weights and the arena in the sections a board names', { skip: noShared }, async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { writeProject } = await import('./write.js');
+  const g = loadGolden('kws_ref_model')!.graph;
+  const c = compileGraph(g, { target: 'host' });
+  const weightBytes = g.nodes.filter((n) => /CONV|FULLY/.test(n.op)).reduce((a, n) => a + g.tensors.get(n.inputs[1])!.data!.length, 0);
+  const dir = mkdtempSync(join(tmpdir(), 'ef-place-'));
+  try {
+    writeProject(c, dir);
+    execFileSync('gcc', ['-O2', '-std=c99', '-c', join(dir, 'model.c'), '-I', dir, '-o', join(dir, 'model.o'),
+      '-DEF_WEIGHTS_ATTR=__attribute__((section(".ext_flash")))', '-DEF_ARENA_ATTR=__attribute__((section(".fast_ram")))']);
+    const sections = execFileSync('objdump', ['-h', join(dir, 'model.o')], { encoding: 'utf8' });
+    const size = (name: string) => parseInt(sections.split('\n').find((l) => l.includes(` ${name} `))?.trim().split(/\s+/)[2] ?? '0', 16);
+    assert.equal(size('.fast_ram'), c.plan.arenaBytes, 'the arena is the whole .fast_ram section');
+    assert.ok(size('.ext_flash') >= weightBytes, `.ext_flash holds the ${weightBytes} B of weights (${size('.ext_flash')} B)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -40,6 +40,7 @@ export function readmeFile(c: CompiledModel, g: Graph): string {
     'Real values: `real = scale * (q - zero_point)`. The constants are also in the header.', '',
     '## Memory', '',
     `- arena: ${c.plan.arenaBytes} B static (\`${n}_arena\` in .bss); planner lower bound ${c.plan.lowerBound} B`,
+    '- placement: define `EF_ARENA_ATTR` / `EF_WEIGHTS_ATTR` when compiling (e.g. `-DEF_WEIGHTS_ATTR=\'__attribute__((section(".ext_flash")))\'`) to put the arena or the weights in a given memory',
     `- const data (weights, multipliers, parameters): ${c.constBytes} B`,
     `- ${c.macs} multiply-accumulates per inference; kernels: ${Object.entries(c.variants).map(([k, v]) => `${v} × ${k}`).join(', ')}`, '',
     '## Build', '',

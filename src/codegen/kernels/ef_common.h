@@ -44,6 +44,16 @@ EF_INLINE int32_t ef_clamp(int32_t x, int32_t lo, int32_t hi) {
 #define EF_OK 0
 #define EF_ERR_ARG 1
 
+/* Placement hooks: define them when building model.c to put the weights or the arena where the
+ * board wants them, e.g. -DEF_WEIGHTS_ATTR='__attribute__((section(".qspi_rodata")))' or
+ * -DEF_ARENA_ATTR='__attribute__((section(".dtcm_bss")))'. Empty by default. */
+#ifndef EF_WEIGHTS_ATTR
+#define EF_WEIGHTS_ATTR
+#endif
+#ifndef EF_ARENA_ATTR
+#define EF_ARENA_ATTR
+#endif
+
 /* Per-layer hook: empty unless the build defines it (profiling firmware marks layer edges). */
 #ifndef EF_LAYER_HOOK
 #define EF_LAYER_HOOK(i) ((void)0)
