@@ -1,8 +1,8 @@
 /*
  * Arm DSP-extension inner product: 2 output channels x 3 columns per pass. Per k pair one LDM
  * of two weight words, one LDM of three column words and six SMLADs (12 MACs for 8
- * instructions); 14 pinned registers (r0-r12, lr), so the kernels need -O1 or higher (r7
- * must not be the frame pointer). Weights and bias are pre-doubled, so the accumulators hold
+ * instructions); 14 pinned registers (r0-r12, lr): the functions holding those asm blocks
+ * omit the frame pointer (attribute), so r7 is free even at -O0. Weights and bias are pre-doubled, so the accumulators hold
  * 2*acc, which is what the exact requantization (dsp_s8.h) multiplies; the emitter checks
  * |acc| < 2^30 per layer before choosing this kernel.
  */
@@ -75,7 +75,7 @@ EF_INLINE void mac_2x3(const uint32_t **pw, const uint32_t *x, int32_t iters, in
 /* Every row pair of three full columns, full int8 range, offset folded: one asm block, the
  * loop state on the stack while the MAC loop holds all 14 registers. */
 #define EF_GEMM_FAST3(SUFFIX, LOOP) \
-static void gemm_fast3_##SUFFIX(const uint32_t *w, const uint32_t *x, int32_t iters, int8_t *o, int32_t stride, int32_t pairs) { \
+__attribute__((optimize("omit-frame-pointer"))) static void gemm_fast3_##SUFFIX(const uint32_t *w, const uint32_t *x, int32_t iters, int8_t *o, int32_t stride, int32_t pairs) { \
   register int32_t ro __asm__("r0") = (int32_t)(uintptr_t)o; \
   register int32_t rs __asm__("r1") = stride; \
   register int32_t rp __asm__("r2") = (int32_t)(uintptr_t)(o + 2 * pairs); /* output end */ \
@@ -136,7 +136,7 @@ EF_INLINE void gemm(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int
   }
 }
 
-void ef_dsp_gemm_s8(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int32_t stride, int32_t n) {
+__attribute__((optimize("omit-frame-pointer"))) void ef_dsp_gemm_s8(const ef_dsp_gemm_args *a, const int16_t *xq, int8_t *o, int32_t stride, int32_t n) {
   const int fast = a->rq0 && a->act_min == -128 && a->act_max == 127;
   const uint32_t *w = (const uint32_t *)(const void *)a->w, *x = (const uint32_t *)(const void *)xq;
   if (fast && n == 3 && (a->rows & 1) == 0 && a->kp == 64) gemm_fast3_k64once(w, x, 1, o, stride, a->rows >> 1);

@@ -321,7 +321,7 @@ EF_INLINE void dw(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, voi
       }
 }
 
-void ef_dwconv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+__attribute__((optimize("omit-frame-pointer"))) void ef_dwconv_s8_dsp(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
   const int fast = p->mult[0] && p->act_min == -128 && p->act_max == 127;
   if (p->k_h == 3 && p->k_w == 3 && p->stride_h == 1 && p->stride_w == 1 && p->dil_h == 1 && p->dil_w == 1) {
     if (fast) dw3x3(p, in, out, scratch, 1);
