@@ -37,6 +37,8 @@ interface Case {
   /** Multiplies the output scale's denominator: > 1 makes the effective scale large. */
   gain?: number;
   depthMult?: number;
+  /** Biases near 2^28 (with a tiny effective scale: large right shifts that still vary). */
+  bigBias?: boolean;
   /** Channel 0's weight scale ~0: TFLM flushes its multiplier to (0, 0). */
   deadChannel?: boolean;
   /** 16x8: int16 activations (zero point 0) and an int64 bias. */
@@ -47,6 +49,8 @@ const CASES: Case[] = [
   { name: 'conv 3x3 s1 SAME c4->8 relu', op: 'CONV_2D', in: [1, 7, 6, 4], outC: 8, k: [3, 3], act: 'RELU' },
   { name: 'conv 3x3 s2 VALID c3->17', op: 'CONV_2D', in: [1, 9, 8, 3], outC: 17, k: [3, 3], stride: [2, 2], padding: 'VALID' },
   { name: 'conv 10x4 s2 SAME c1->16 (KWS-like first layer)', op: 'CONV_2D', in: [1, 13, 6, 1], outC: 16, k: [10, 4], stride: [2, 2], act: 'RELU', outZp: -128 },
+  { name: 'conv 10x4 s2 VALID c1->16', op: 'CONV_2D', in: [1, 15, 7, 1], outC: 16, k: [10, 4], stride: [2, 2], padding: 'VALID' },
+  { name: 'conv 3x3 c8->8 tiny effective scale, big biases (output offset unfolded)', op: 'CONV_2D', in: [1, 5, 5, 8], outC: 8, k: [3, 3], gain: 2.4e4, outZp: 100, bigBias: true },
   { name: 'conv 1x1 c16->6 relu6, odd pixel count', op: 'CONV_2D', in: [1, 3, 5, 16], outC: 6, k: [1, 1], act: 'RELU6' },
   { name: 'conv 1x3 c4->8 with a dead channel (multiplier flushed to 0)', op: 'CONV_2D', in: [1, 4, 9, 4], outC: 8, k: [1, 3], deadChannel: true },
   { name: 'conv 1x1 s2 c8->12 (ResNet shortcut-like)', op: 'CONV_2D', in: [1, 6, 6, 8], outC: 12, k: [1, 1], stride: [2, 2] },
@@ -55,6 +59,10 @@ const CASES: Case[] = [
   { name: 'dw 3x3 s1 SAME c16 relu', op: 'DEPTHWISE_CONV_2D', in: [1, 9, 5, 16], k: [3, 3], act: 'RELU', outZp: -128 },
   { name: 'dw 3x3 s1 SAME c64 5 wide (KWS-like)', op: 'DEPTHWISE_CONV_2D', in: [1, 11, 5, 64], k: [3, 3], act: 'RELU', outZp: -100 },
   { name: 'dw 3x3 s2 VALID c8', op: 'DEPTHWISE_CONV_2D', in: [1, 9, 9, 8], k: [3, 3], stride: [2, 2], padding: 'VALID' },
+  { name: 'dw 3x3 s1 SAME c8, 33 rows (several DSP tiles)', op: 'DEPTHWISE_CONV_2D', in: [1, 33, 4, 8], k: [3, 3], act: 'RELU6' },
+  { name: 'dw 3x3 s1 SAME c4, one row', op: 'DEPTHWISE_CONV_2D', in: [1, 1, 6, 4], k: [3, 3] },
+  { name: 'dw 3x3 c16 tiny effective scale (shift >= 31)', op: 'DEPTHWISE_CONV_2D', in: [1, 6, 5, 16], k: [3, 3], gain: 3e6 },
+  { name: 'dw 3x3 c8 tiny effective scale, big biases', op: 'DEPTHWISE_CONV_2D', in: [1, 6, 5, 8], k: [3, 3], gain: 6e4, outZp: -90, bigBias: true },
   { name: 'dw 5x3 c12 relu6', op: 'DEPTHWISE_CONV_2D', in: [1, 7, 6, 12], k: [5, 3], act: 'RELU6' },
   { name: 'dw 3x3 c6 (channels not a multiple of 4)', op: 'DEPTHWISE_CONV_2D', in: [1, 5, 5, 6], k: [3, 3] },
   { name: 'dw 3x3 multiplier 2 c4->8', op: 'DEPTHWISE_CONV_2D', in: [1, 5, 4, 4], k: [3, 3], depthMult: 2 },
@@ -110,7 +118,7 @@ export function caseGraph(c: Case, r: () => number): Graph {
     const sw8 = Array.from({ length: oc }, () => 0.002 + r() * 0.02);
     if (c.deadChannel) sw8[0] = 1e-16;
     t.set('w', tensor('w', 'int8', wShape, sw8, sw8.map(() => 0), w, dw ? 3 : 0));
-    const bias = Array.from({ length: oc }, () => int(-3000, 3000) * (c.int16 ? 256 : 1));
+    const bias = Array.from({ length: oc }, () => (c.bigBias ? int(-(2 ** 28), 2 ** 28) : int(-3000, 3000) * (c.int16 ? 256 : 1)));
     t.set('b', tensor('b', c.int16 ? 'int64' : 'int32', [oc], sw8.map((s) => s * sx), sw8.map(() => 0), c.int16 ? BigInt64Array.from(bias, BigInt) : Int32Array.from(bias)));
     inputs.push('w', 'b');
     Object.assign(attrs, { padding: pad, strideH: sh, strideW: sw, ...(dw ? { depthMultiplier: c.depthMult ?? 1 } : {}) });
