@@ -119,7 +119,9 @@ export async function quantizedCase(src: Graph, n: number, opts: { seed?: number
   const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
   const draw = opts.sample ?? ((r: () => number) => r() * 4 - 2);
   const samples = Array.from({ length: opts.calib ?? 3 }, () => ({ [inName]: Float32Array.from({ length: size }, () => draw(rnd)) }));
-  const q = quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }), opts.precision ? { precision: opts.precision } : {});
+  const { quantizeBranches } = await import('../quant/branches.js');
+  const base = opts.precision ? { precision: opts.precision } : {};
+  const q = quantizeBranches(quantizeGraph(g, calibrateGraph(g, samples, { calibrator: 'minmax' }), base), g, samples, { calibrator: 'minmax', ...base });
   const qn = q.tensors.get(q.inputs[0])!.shape.reduce((a, b) => a * b, 1);
   const x = Int8Array.from({ length: n * qn }, () => Math.floor(rnd() * 256) - 128);
   const s = new Session(q);

@@ -9,6 +9,7 @@ import { parseInputShapes } from '../../analysis/open.js';
 import { CALIBRATORS, CalibratorName } from '../../quant/calibrate.js';
 import { calibrateGraph, measureFidelity, toTfliteForm } from '../../quant/pipeline.js';
 import { Precision, quantizeGraph, QuantizeOptions } from '../../quant/quantize.js';
+import { quantizeBranches } from '../../quant/branches.js';
 import { accuracyAwareSearch, Bound, SearchResult } from '../../quant/search.js';
 import { writeQuantizedModel } from '../../quant/export.js';
 import { equalizeCrossLayer } from '../../quant/equalize.js';
@@ -147,6 +148,8 @@ const cmd: Command = {
       sbar.stop();
       q = search.graph;
     } else q = quantizeGraph(g, ranges, base);
+    // IF branches (e.g. a verifier model) are quantized as models of their own
+    q = quantizeBranches(q, g, calib, { ...base, calibrator, perTensor, percentile: num('percentile', 50, 100) });
     const seconds = (Date.now() - t0) / 1000;
     const fidelity = measureFidelity(g, q, evalSamples, eval0?.labels, true);
     const report: QuantReport = {

@@ -1,13 +1,14 @@
 /**
- * A minimal sequential runner for a whole float graph: prepares every node with the float
- * kernels, allocates one buffer per tensor and evaluates in order. Control-flow kernels (IF)
+ * A minimal sequential runner for a whole graph: prepares every node with the float kernels (or
+ * the integer ones where it touches quantized tensors, as in a quantized IF branch), allocates
+ * one buffer per tensor and evaluates in order. Control-flow kernels (IF)
  * use it for their branch subgraphs; it is not the model executor (no memory planning).
  */
 import { OutputSpec } from '../kernel.js';
-import { floatKernel } from '../registry.js';
+import { floatKernel, intKernel } from '../registry.js';
 import { DType, Graph, Tensor, TypedArray } from '../../ir/types.js';
 import { fail } from '../../ir/errors.js';
-import { allocTyped } from '../../ir/dtype.js';
+import { allocTyped, isQuantizedInt } from '../../ir/dtype.js';
 import { topoSort } from '../../ir/graph.js';
 
 export interface PreparedGraph {
@@ -36,11 +37,15 @@ export function prepareFloatGraph(g: Graph, inputs: ({ shape: number[]; dtype?: 
   }
   const steps: { eval: (i: (TypedArray | undefined)[], o: TypedArray[]) => void; ins: string[]; outs: string[] }[] = [];
   let macs = 0;
+  // the executor's family rule: integer kernels for nodes touching quantized integer activations
+  // (a branch the quantizer quantized), float kernels otherwise
+  const quantized = (t: Tensor | undefined) => !!t && !t.data && isQuantizedInt(t.dtype) && !!t.quant;
   for (const node of topoSort(g)) {
-    const k = floatKernel(node.op);
-    if (!k) fail('unsupported-op', `no float kernel for ${node.op}`, { file: g.source.file, node: node.name });
     const ins = node.inputs.map((n) => (n ? desc.get(n) : undefined));
     const outs = node.outputs.map((n) => desc.get(n) ?? { name: n, dtype: 'float32' as DType, shape: [] });
+    const int = ins.some(quantized) || outs.some(quantized);
+    const k = int ? intKernel(node.op) : floatKernel(node.op);
+    if (!k) fail('unsupported-op', `no ${int ? 'integer' : 'float'} kernel for ${node.op}`, { file: g.source.file, node: node.name });
     const p = k.prepare({ graph: g, node, inputs: ins, outputs: outs });
     macs += p.macs ?? 0;
     node.outputs.forEach((n, i) => {
