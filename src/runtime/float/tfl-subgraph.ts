@@ -44,7 +44,7 @@ export function prepareFloatGraph(g: Graph, inputs: ({ shape: number[]; dtype?: 
     const ins = node.inputs.map((n) => (n ? desc.get(n) : undefined));
     const outs = node.outputs.map((n) => desc.get(n) ?? { name: n, dtype: 'float32' as DType, shape: [] });
     const int = ins.some(quantized) || outs.some(quantized);
-    const k = int ? intKernel(node.op) : floatKernel(node.op);
+    const k = (int && intKernel(node.op)) || floatKernel(node.op); // float kernels also handle QUANTIZE/DEQUANTIZE
     if (!k) fail('unsupported-op', `no ${int ? 'integer' : 'float'} kernel for ${node.op}`, { file: g.source.file, node: node.name });
     const p = k.prepare({ graph: g, node, inputs: ins, outputs: outs });
     macs += p.macs ?? 0;
