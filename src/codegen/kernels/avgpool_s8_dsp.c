@@ -51,10 +51,7 @@ void ef_avgpool_s8_dsp(const ef_pool_s8_params *p, const int8_t *in, int8_t *out
   for (int32_t b = 0; b < p->batches; b++)
     for (int32_t oy = 0; oy < p->out_h; oy++)
       for (int32_t ox = 0; ox < p->out_w; ox++) {
-        const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
-        const int32_t fy0 = iy0 < 0 ? -iy0 : 0, fx0 = ix0 < 0 ? -ix0 : 0;
-        const int32_t fy1 = p->k_h < p->in_h - iy0 ? p->k_h : p->in_h - iy0;
-        const int32_t fx1 = p->k_w < W - ix0 ? p->k_w : W - ix0;
+        EF_POOL_WINDOW(p, oy, ox);
         const int32_t count = (fy1 - fy0) * (fx1 - fx0), nx = fx1 - fx0, ny = fy1 - fy0;
         const int8_t *base = in + ((b * p->in_h + iy0 + fy0) * W + ix0 + fx0) * C;
         int8_t *o = out + ((b * p->out_h + oy) * p->out_w + ox) * C;

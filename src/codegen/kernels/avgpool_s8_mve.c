@@ -56,10 +56,7 @@ void ef_avgpool_s8_mve(const ef_pool_s8_params *p, const int8_t *in, int8_t *out
   for (int32_t b = 0; b < p->batches; b++)
     for (int32_t oy = 0; oy < p->out_h; oy++)
       for (int32_t ox = 0; ox < p->out_w; ox++) {
-        const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
-        const int32_t fy0 = iy0 < 0 ? -iy0 : 0, fx0 = ix0 < 0 ? -ix0 : 0;
-        const int32_t fy1 = p->k_h < p->in_h - iy0 ? p->k_h : p->in_h - iy0;
-        const int32_t fx1 = p->k_w < p->in_w - ix0 ? p->k_w : p->in_w - ix0;
+        EF_POOL_WINDOW(p, oy, ox);
         const int32_t count = (fy1 - fy0) * (fx1 - fx0);
         for (int32_t c = 0; c < p->c; c += 4) {
           const mve_pred16_t pr = vctp32q((uint32_t)(p->c - c));

@@ -141,6 +141,18 @@ EF_INLINE void col3(const uint32_t *w, int32_t bias, const uint32_t *pcol, int32
  * `pairs` row pairs (2*pairs accumulators each, the last one unused when `odd`), two output
  * rows per iteration; ctl = {pairs, channel stride C, odd}. One variant per usual shift
  * (3..12) puts it into SSAT's immediate (two instructions fewer per row pair). */
+/* One row pair of a column: two accumulators → two output bytes (rows y and y+1). */
+#define EF_RQ_ROWPAIR(SAT) \
+  "ldrd %[a0], %[a1], [%[q]], #8\n" \
+  "smmlar %[r0], %[a0], %[m], %[K]\n" \
+  "smmlar %[r1], %[a1], %[m], %[K]\n" \
+  "add %[r0], %[r0], %[a0], asr #31\n" \
+  "add %[r1], %[r1], %[a1], asr #31\n" \
+  SAT("r0") SAT("r1") \
+  "strb %[r1], [%[o], %[s]]\n" \
+  "strb %[r0], [%[o]]\n" \
+  "add %[o], %[o], %[s], lsl #1\n"
+
 #define EF_RQ_CHANNEL(NAME, SAT) \
 static void rq_channel_##NAME(const int32_t *q, int8_t *o, int32_t cols, const int32_t *t, int32_t stride, const int32_t ctl3[3]) { \
   /* {(pairs+1)/2, C, odd row, columns left, pairs odd}: in memory, 13 registers are in use */ \
@@ -157,25 +169,9 @@ static void rq_channel_##NAME(const int32_t *q, int8_t *o, int32_t cols, const i
       "cmp %[a0], #0\n" \
       "bne 6f\n" \
       "1:\n" \
-      "ldrd %[a0], %[a1], [%[q]], #8\n" \
-      "smmlar %[r0], %[a0], %[m], %[K]\n" \
-      "smmlar %[r1], %[a1], %[m], %[K]\n" \
-      "add %[r0], %[r0], %[a0], asr #31\n" \
-      "add %[r1], %[r1], %[a1], asr #31\n" \
-      SAT("r0") SAT("r1") \
-      "strb %[r1], [%[o], %[s]]\n" \
-      "strb %[r0], [%[o]]\n" \
-      "add %[o], %[o], %[s], lsl #1\n" \
+      EF_RQ_ROWPAIR(SAT) \
       "6:\n" \
-      "ldrd %[a0], %[a1], [%[q]], #8\n" \
-      "smmlar %[r0], %[a0], %[m], %[K]\n" \
-      "smmlar %[r1], %[a1], %[m], %[K]\n" \
-      "add %[r0], %[r0], %[a0], asr #31\n" \
-      "add %[r1], %[r1], %[a1], asr #31\n" \
-      SAT("r0") SAT("r1") \
-      "strb %[r1], [%[o], %[s]]\n" \
-      "strb %[r0], [%[o]]\n" \
-      "add %[o], %[o], %[s], lsl #1\n" \
+      EF_RQ_ROWPAIR(SAT) \
       "subs %[n], %[n], #1\n" \
       "bne 1b\n" \
       "4:\n" \

@@ -72,9 +72,9 @@ typedef char ef_mve_args_layout[(offsetof(ef_mve_gemm_args, act_max) == 32 && of
  * the column pointer is rewound once per quad. Registers as in the short routines: r1 weights,
  * r3 columns, r5 / r7 outputs, r9 prm, r11 quads left; [sp] args, [sp+4] pairs left.
  */
-#define EF_BIG_STEP(OP, S)                      \
-  "vldrw.32 q1, [r3, #" #S "*16]\n"             \
-  "vldrw.32 q0, [r3], #16\n"                    \
+/* The 4 x 2 block's 16 k once the columns are in q0 (x0) and q1 (x1): four weight loads
+ * (post-incremented r1) and eight VMLADAV(A)s into r0..r6 (x0) and r8..lr (x1). */
+#define EF_MVE_MACS(OP)                         \
   "vldrw.32 q2, [r1], #16\n"                    \
   "vldrw.32 q3, [r1], #16\n"                    \
   OP " r0, q2, q0\n"                            \
@@ -87,6 +87,11 @@ typedef char ef_mve_args_layout[(offsetof(ef_mve_gemm_args, act_max) == 32 && of
   OP " r12, q2, q1\n"                           \
   OP " r6, q3, q0\n"                            \
   OP " lr, q3, q1\n"
+
+#define EF_BIG_STEP(OP, S)                      \
+  "vldrw.32 q1, [r3, #" #S "*16]\n"             \
+  "vldrw.32 q0, [r3], #16\n"                    \
+  EF_MVE_MACS(OP)
 
 #define EF_BIG_FN(NAME, S)                                                               \
   __attribute__((naked, noipa, used)) static void NAME(EF_UNUSED const ef_mve_gemm_args *a, EF_UNUSED const int8_t *x, EF_UNUSED int8_t *o, EF_UNUSED int32_t npairs) { \

@@ -115,18 +115,7 @@ EF_BIG_FN(ef_pairs_18, 18)
 #define EF_GSTEP(OP)                 \
   "vldrw.32 q0, [r3], #16\n"         \
   "vldrw.32 q1, [r5], #16\n"         \
-  "vldrw.32 q2, [r1], #16\n"         \
-  "vldrw.32 q3, [r1], #16\n"         \
-  OP " r0, q2, q0\n"                 \
-  OP " r8, q2, q1\n"                 \
-  "vldrw.32 q2, [r1], #16\n"         \
-  OP " r2, q3, q0\n"                 \
-  OP " r10, q3, q1\n"                \
-  "vldrw.32 q3, [r1], #16\n"         \
-  OP " r4, q2, q0\n"                 \
-  OP " r12, q2, q1\n"                \
-  OP " r6, q3, q0\n"                 \
-  OP " lr, q3, q1\n"
+  EF_MVE_MACS(OP)
 
 /*
  * Any step count, one column pair (a, x0, x1, o0) in r0..r3; column 1's output is o0 + out_c.
