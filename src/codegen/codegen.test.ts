@@ -168,13 +168,14 @@ test('openWakeWord melspectrogram quantized by our quantizer (TRANSPOSE, float L
   assert.equal(firstDiff(runHost(buildHost(c), mc.inputs), mc.outputs, mc.outBytes), '');
 });
 
-test('16x8 layers (raised by the quantizer) compile: IC with int16 convs, FC and the casts around them; host C == integer runtime', { skip: noShared }, async () => {
+test('16x8 layers (raised by the quantizer) compile: IC with int16 convs, a residual ADD, the pool, FC and the casts around them; host C == integer runtime', { skip: noShared }, async () => {
   const g = loadFloatModel('pretrainedResnet')!;
-  const raise = g.nodes.map((x) => x.name).filter((x) => /CONV_2D_(0|5|9)$|FULLY_CONNECTED/.test(x));
-  assert.ok(raise.length >= 3, `nodes to raise: ${raise}`);
+  const raise = g.nodes.map((x) => x.name).filter((x) => /CONV_2D_(0|5|9)$|ADD_7$|AVERAGE_POOL|FULLY_CONNECTED/.test(x));
+  assert.ok(raise.length >= 6, `nodes to raise: ${raise}`);
   const ic = await quantizedCase(g, 3, { seed: 3, calib: 4, sample: (r) => r() * 2 - 1, precision: Object.fromEntries(raise.map((x) => [x, 'int16'])) });
   const c = compileGraph(ic.graph, { target: 'host' });
-  assert.ok(c.steps.filter((s) => s.files.includes('conv_s16.c')).length >= 3, 'int16 kernels used');
+  assert.ok(c.steps.filter((s) => s.files.includes('conv_s16.c')).length >= 3, 'int16 conv/FC kernels used');
+  assert.ok(c.steps.some((s) => s.files.includes('add_s16.c')) && c.steps.some((s) => s.files.includes('pool_s16.c')), 'int16 ADD and pool kernels used');
   assert.equal(firstDiff(runHost(buildHost(c), ic.inputs), ic.outputs, ic.outBytes), '');
 });
 

@@ -77,6 +77,10 @@ const CASES: Case[] = [
   { name: 'maxpool 2x2 s2 c12', op: 'MAX_POOL_2D', in: [1, 6, 7, 12], k: [2, 2], stride: [2, 2], padding: 'VALID' },
   { name: 'add 6x5x13 relu', op: 'ADD', in: [1, 6, 5, 13], act: 'RELU' },
   { name: 'add 4x4x16', op: 'ADD', in: [1, 4, 4, 16] },
+  { name: '16x8 add 5x4x6 relu, broadcast', op: 'ADD', in: [1, 5, 4, 6], in2: [1, 1, 4, 6], act: 'RELU', int16: true },
+  { name: '16x8 sub 3x7', op: 'SUB', in: [1, 3, 7, 2], int16: true },
+  { name: '16x8 avgpool 3x3 s2 SAME c5', op: 'AVERAGE_POOL_2D', in: [1, 7, 6, 5], k: [3, 3], stride: [2, 2], int16: true },
+  { name: '16x8 maxpool 2x2 s2 c3', op: 'MAX_POOL_2D', in: [1, 6, 6, 3], k: [2, 2], stride: [2, 2], padding: 'VALID', int16: true },
   { name: 'sub 5x3x6 relu', op: 'SUB', in: [1, 5, 3, 6], act: 'RELU' },
   { name: 'sub broadcast over channels', op: 'SUB', in: [1, 4, 3, 8], in2: [1, 1, 1, 8] },
   { name: 'mean H,W keep dims (global average)', op: 'MEAN', in: [1, 5, 7, 12], axes: [1, 2], keepDims: true },
@@ -135,7 +139,7 @@ export function caseGraph(c: Case, r: () => number): Graph {
     outShape = [batch, oc];
     sy = (sx * sw8 * Math.sqrt(depth) * 73 * 73) / 60;
   } else if (c.op === 'ADD' || c.op === 'SUB') {
-    t.set('x2', tensor('x2', 'int8', c.in2 ?? c.in, [0.01 + r() * 0.08], [int(-20, 20)]));
+    t.set('x2', tensor('x2', act, c.in2 ?? c.in, [0.01 + r() * 0.08], [c.int16 ? 0 : int(-20, 20)]));
     inputs.push('x2');
     outShape = c.in;
     sy = sx * (1 + r());
@@ -165,7 +169,7 @@ export function caseGraph(c: Case, r: () => number): Graph {
   }
   const pool = c.op === 'AVERAGE_POOL_2D' || c.op === 'MAX_POOL_2D' || c.op === 'TRANSPOSE' || (c.op === 'MEAN' && c.gain === 0);
   const yZp = pool ? zx : c.op === 'LOGISTIC' ? -128 : c.op === 'TANH' ? 0 : outZp;
-  t.set('y', tensor('y', act, outShape, [c.int16 ? sy * 256 : sy], [c.int16 ? 0 : yZp]));
+  t.set('y', tensor('y', act, outShape, [c.int16 && !pool ? sy * 256 : sy], [c.int16 ? 0 : yZp]));
   const node: Node = { name: `${c.op}_0`, op: c.op, domain: 'tflite', inputs, outputs: ['y'], attrs };
   return { name: c.name, tensors: t, nodes: [node], inputs: c.op === 'ADD' || c.op === 'SUB' ? ['x', 'x2'] : ['x'], outputs: ['y'], source: { format: 'ir' } };
 }

@@ -15,6 +15,7 @@ typedef struct {
 } ef_elementwise_s8_params;
 
 void ef_add_s8(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+void ef_add_s16(const ef_elementwise_s8_params *p, const int16_t *a, const int16_t *b, int16_t *out);
 void ef_add_s8_table(const ef_elementwise_s8_params *p, const int32_t *table, const int8_t *a, const int8_t *b, int8_t *out);
 void ef_add_s8_dsp(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 void ef_add_s8_mve(const ef_elementwise_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);

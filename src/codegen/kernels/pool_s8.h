@@ -1,4 +1,4 @@
-/* AVERAGE_POOL_2D and MAX_POOL_2D, int8 (TFLM reference_integer_ops). */
+/* AVERAGE_POOL_2D and MAX_POOL_2D, int8 and int16 (TFLM reference_integer_ops). */
 #ifndef EF_POOL_S8_H
 #define EF_POOL_S8_H
 #include "ef_common.h"
@@ -19,4 +19,6 @@ typedef struct {
 void ef_avgpool_s8(const ef_pool_s8_params *p, const int8_t *in, int8_t *out);
 void ef_avgpool_s8_mve(const ef_pool_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 void ef_maxpool_s8(const ef_pool_s8_params *p, const int8_t *in, int8_t *out);
+void ef_avgpool_s16(const ef_pool_s8_params *p, const int16_t *in, int16_t *out);
+void ef_maxpool_s16(const ef_pool_s8_params *p, const int16_t *in, int16_t *out);
 #endif

@@ -30,7 +30,10 @@ export function lowerElementwise(ctx: LowerCtx): Step {
   const maxmin = ctx.node.op === 'MAXIMUM' || ctx.node.op === 'MINIMUM';
   const a = input(ctx, 0, 'input 1'), b = input(ctx, 1, 'input 2');
   const y = ctx.outputs[0];
-  for (const [t, w] of [[a, 'input 1'], [b, 'input 2'], [y, 'output']] as const) expectDtype(ctx, t, ['int8'], w);
+  // int16 (16x8 mode) for ADD/SUB only; all three tensors share the dtype
+  const i16 = (add || sub) && a.dtype === 'int16';
+  for (const [t, w] of [[a, 'input 1'], [b, 'input 2'], [y, 'output']] as const) expectDtype(ctx, t, [i16 ? 'int16' : 'int8'], w);
+  const ls = i16 ? 15 : 20;
   const out = rank4(broadcastShapes(a.shape, b.shape, { node: ctx.node.name }), ctx);
   if (numel(out) !== numel(y.shape)) fail('bad-shape', `output [${y.shape}] does not match broadcast [${out}]`, { node: ctx.node.name });
   const sa = rank4(a.shape, ctx), sb = rank4(b.shape, ctx);
@@ -61,11 +64,11 @@ export function lowerElementwise(ctx: LowerCtx): Step {
     const f = Math.fround, twiceMax = f(2 * Math.max(f(s1), f(s2)));
     const q1 = quantizeMultiplierSmallerThanOneExp(f(f(s1) / twiceMax), 'SUB input 1 multiplier');
     const q2 = quantizeMultiplierSmallerThanOneExp(f(f(s2) / twiceMax), 'SUB input 2 multiplier');
-    const qo = quantizeMultiplierSmallerThanOneExp(f(twiceMax / f(2 ** 20 * f(so))), 'SUB output multiplier');
-    fields.push(['left_shift', 20], ['in1_mult', q1.multiplier], ['in1_shift', q1.shift], ['in2_mult', q2.multiplier], ['in2_shift', q2.shift],
+    const qo = quantizeMultiplierSmallerThanOneExp(f(twiceMax / f(2 ** ls * f(so))), 'SUB output multiplier');
+    fields.push(['left_shift', ls], ['in1_mult', q1.multiplier], ['in1_shift', q1.shift], ['in2_mult', q2.multiplier], ['in2_shift', q2.shift],
       ['out_mult', qo.multiplier], ['out_shift', qo.shift], ['sub', 1]);
   } else if (add) {
-    const leftShift = 20;
+    const leftShift = ls;
     addQ = [];
     const twiceMax = 2 * Math.max(s1, s2);
     const q1 = quantizeMultiplierSmallerThanOneExp(s1 / twiceMax, 'ADD input 1 multiplier');
@@ -79,6 +82,13 @@ export function lowerElementwise(ctx: LowerCtx): Step {
     fields.push(['out_mult', q.multiplier], ['out_shift', q.shift]);
   }
   const s = ctx.sym;
+  if (i16)
+    return {
+      node: ctx.node.name, op: ctx.node.op, variant: 'portable', files: ['ef_common.h', 'elementwise_s8.h', 'add_s16.c'],
+      decls: cStruct('ef_elementwise_s8_params', `${s}_p`, fields),
+      call: (io) => `ef_add_s16(&${s}_p, ${io.inputs[0]}, ${io.inputs[1]}, ${io.outputs[0]});`,
+      scratchBytes: 0, macs: 0, constBytes: 0,
+    };
   // RV32 (no SIMD), same shapes: both input rescales as tables, as the DSP path does
   if ((add || sub) && ctx.variant === 'rv32' && shapeEq(sa, out) && shapeEq(sb, out)) {
     const val = (k: string) => Number(fields.find(([f]) => f === k)![1]);

@@ -8,8 +8,8 @@ export function lowerPool(ctx: LowerCtx): Step {
   const avg = ctx.node.op === 'AVERAGE_POOL_2D';
   const x = input(ctx, 0, 'input');
   const y = ctx.outputs[0];
-  expectDtype(ctx, x, ['int8'], 'input');
-  expectDtype(ctx, y, ['int8'], 'output');
+  expectDtype(ctx, x, ['int8', 'int16'], 'input');
+  expectDtype(ctx, y, [x.dtype], 'output');
   if (scaleOf(x, 'input', ctx.node) !== scaleOf(y, 'output', ctx.node) || zpOf(x) !== zpOf(y))
     fail('bad-quant', `${ctx.node.op} needs equal input and output quantization (as TFLM)`, { node: ctx.node.name });
   const [n, ih, iw, c] = nhwc(x, ctx);
@@ -24,6 +24,13 @@ export function lowerPool(ctx: LowerCtx): Step {
     ['stride_h', sh], ['stride_w', sw], ['pad_h', padBefore(padding, sh, 1, ih, kh, oh)], ['pad_w', padBefore(padding, sw, 1, iw, kw, ow)],
     ['act_min', actMin], ['act_max', actMax],
   ]);
+  if (x.dtype === 'int16') {
+    return {
+      node: ctx.node.name, op: ctx.node.op, variant: 'portable', files: ['ef_common.h', 'pool_s8.h', 'pool_s16.c'], decls,
+      call: (io) => `ef_${avg ? 'avg' : 'max'}pool_s16(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]});`,
+      scratchBytes: 0, macs: 0, constBytes: 0, reads: [ctx.node.inputs[0]],
+    };
+  }
   const mve = avg && ctx.variant === 'mve';
   const dsp = avg && ctx.variant === 'dsp';
   const fn = avg ? (mve ? 'ef_avgpool_s8_mve' : dsp ? 'ef_avgpool_s8_dsp' : 'ef_avgpool_s8') : 'ef_maxpool_s8';
