@@ -12,7 +12,8 @@ import { checkCross } from '../../codegen/mcu.js';
 
 const HELP = `usage: edgeforge compile <model.tflite> --target <device> --out <dir> [options]
 
-The model is int8 (QUANTIZE/DEQUANTIZE allowed at float edges) or float32 (the float baseline).
+The model is int8 (int16 16x8 layers, float-fallback nodes and IF branches allowed, as the
+quantizer writes them) or float32 (the float baseline).
 
 Writes a self-contained C99 library: <name>.h (init + invoke on caller-owned buffers, shapes
 and quantization as constants), <name>.c (weights as const arrays, one static arena placed by
@@ -27,10 +28,14 @@ options:
   --kernels <k>         auto (per target, default) or portable (reference C everywhere)
   --force               emit even when the model exceeds the target's flash or RAM
   --sparse              store pruned conv/FC weights as bitmask + nonzeros where that saves >= 1/4
-                        of their flash (portable kernels: less flash, fewer SIMD instructions)
+                        of their flash (portable kernels: less flash, more instructions)
   --check               also compile the result with the target's compiler, -Wall -Wextra -Werror
                         (host: gcc, linked with a test main)
-  --dsp <front end>     emit a signal front end with the model (hook; see docs/codegen.md)
+  --dsp <front end>     emit a signal front end with the model: kws-mfcc, kws-mfcc-fx (fixed point,
+                        for cores without an FPU), kws-logmel, vibration-spectrum
+
+Placement: build model.c with -DEF_WEIGHTS_ATTR=... / -DEF_ARENA_ATTR=... (e.g. a section
+attribute) to put the weights or the arena in a given memory.
   --json                machine-readable summary`;
 
 const compile: Command = {
