@@ -262,7 +262,9 @@ function schedule(src: Graph, pre: string, sh: Shared): Schedule {
     if (io.hooks) out.push(`  EF_LAYER_HOOK(${order.length});`);
     // a branch output that is an input or a constant of the branch is copied out
     g.outputs.forEach((t, k) => {
-      if (g.inputs.includes(t) || isConstant(g, t)) out.push(`  ef_copy_bytes(${sym(t)}, ${io.outputs[k]}, ${tensorBytes(getTensor(g, t))});`);
+      if (!g.inputs.includes(t) && !isConstant(g, t)) return;
+      out.push(`  ef_copy_bytes(${sym(t)}, ${io.outputs[k]}, ${tensorBytes(getTensor(g, t))});`);
+      sh.files.add('misc_s8.h').add('copy.c');
     });
     return out;
   };
