@@ -58,7 +58,9 @@ const FIXED_OUTPUT: Record<string, { int8: QuantParams; int16: QuantParams }> = 
 };
 
 /** Ops the integer runtime runs with int16 activations (TFLite's 16x8 mode). */
-export const INT16_OPS = new Set(['CONV_2D', 'FULLY_CONNECTED', 'ADD', ...SAME_AS_INPUT, 'SOFTMAX', 'LOGISTIC', 'TANH']);
+// SOFTMAX / LOGISTIC / TANH are not here: the integer runtime has no int16-input kernels for
+// them yet (TFLM's 16-bit LUT versions), so asking for them is refused with a clear error.
+export const INT16_OPS = new Set(['CONV_2D', 'FULLY_CONNECTED', 'ADD', ...SAME_AS_INPUT]);
 
 /** Operands that are not activations (shapes, axes, paddings): left as they are. */
 function isActivationOperand(node: Node, idx: number): boolean {
