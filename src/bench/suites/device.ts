@@ -6,7 +6,8 @@
  * The float32 counterparts run too (portable float kernels): the baseline int8 is measured
  * against; their outputs are checked against the float runtime (|diff| <= 1e-4, 0.02 for KWS's
  * hybrid file). Options: --models a,b (name filter), --vectors N (default 4),
- * --kernels auto|portable|both, --no-float. The openWakeWord embedding model quantized by our
+ * --kernels auto|portable|both, --no-float, --record [--db D] [--build-id X] (store the rows in the
+ * results store for `compare` / `check`, as `bench --import-device` does). The openWakeWord embedding model quantized by our
  * quantizer runs too (optimized kernels, checked against the integer runtime; --no-wakeword).
  * Results: out/bench/device-<time>.json and out/bench/device.json (latest).
  */
@@ -18,6 +19,7 @@ import { qemuTargets } from '../../codegen/mcu.js';
 import { getTarget } from '../../targets/index.js';
 import { projectRoot } from '../../util/paths.js';
 import { writeFileAtomic } from '../../util/fs.js';
+import { importDeviceJson } from '../import-device.js';
 
 
 function opt(args: string[], key: string): string | undefined {
@@ -116,13 +118,16 @@ const suite: Suite = {
     const dir = join(projectRoot(), 'out', 'bench');
     writeFileAtomic(join(dir, `device-${result.time.replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2));
     writeFileAtomic(join(dir, 'device.json'), JSON.stringify(result, null, 2));
+    // --record [--db D] [--build-id X]: into the results store, as `bench --import-device` does
+    const recorded = args.includes('--record') ? await importDeviceJson(join(dir, 'device.json'), { db: opt(args, '--db'), build: opt(args, '--build-id') }) : undefined;
     if (!json) {
       process.stdout.write(deviceTable(rows) + '\n\n');
       for (const s of speedups) if (s.optimizedVsPortable) process.stdout.write(`${s.model} on ${s.target}: optimized kernels execute ${s.optimizedVsPortable.toFixed(2)}x fewer instructions than portable C\n`);
       process.stdout.write(`(CPI ${ASSUMED_CPI} assumed for ms and µJ; per-layer counts in out/bench/device.json)\n`);
       for (const s of skipped) process.stdout.write(`skipped ${s}\n`);
+      if (recorded) process.stdout.write(`recorded ${recorded.recorded.length} runs in the results store\n`);
     }
-    return result;
+    return { ...result, recorded: recorded?.recorded };
   },
 };
 
