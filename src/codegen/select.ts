@@ -7,8 +7,8 @@ import { Target } from '../targets/index.js';
 import { Variant } from './lower/types.js';
 
 export const OPTIMIZED_OPS: Record<Exclude<Variant, 'portable'>, ReadonlySet<string>> = {
-  mve: new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'LEAKY_RELU', 'MAXIMUM', 'MINIMUM', 'AVERAGE_POOL_2D']),
-  dsp: new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'AVERAGE_POOL_2D']),
+  mve: new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'LEAKY_RELU', 'MAXIMUM', 'MINIMUM', 'AVERAGE_POOL_2D', 'MAX_POOL_2D']),
+  dsp: new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'AVERAGE_POOL_2D', 'MAX_POOL_2D']),
   rv32: new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB']),
 };
 

@@ -35,7 +35,8 @@ export function lowerPool(ctx: LowerCtx): Step {
   const dsp = avg && ctx.variant === 'dsp';
   const fn = avg ? (mve ? 'ef_avgpool_s8_mve' : dsp ? 'ef_avgpool_s8_dsp' : 'ef_avgpool_s8') : 'ef_maxpool_s8';
   return {
-    node: ctx.node.name, op: ctx.node.op, variant: mve ? 'mve' : dsp ? 'dsp' : 'portable',
+    // maxpool_s8.c compiles to VMAX.S8 / SSUB8+SEL where the core has them: report that
+    node: ctx.node.name, op: ctx.node.op, variant: mve ? 'mve' : dsp ? 'dsp' : !avg && (ctx.variant === 'mve' || ctx.variant === 'dsp') ? ctx.variant : 'portable',
     files: ['ef_common.h', 'pool_s8.h', avg ? 'avgpool_s8.c' : 'maxpool_s8.c', ...(mve ? ['avgpool_s8_mve.c'] : []), ...(dsp ? ['avgpool_s8_dsp.h', 'avgpool_s8_dsp.c'] : [])],
     decls,
     call: (io) => (mve ? `${fn}(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]}, ${io.scratch});` : `${fn}(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]});`),
