@@ -16,6 +16,18 @@ typedef struct {
   const int32_t *shift;  /* per output channel */
 } ef_conv_s8_params;
 
+/* The per-tap kernels' gather: for output (b, oy, ox), the address of each tap's C input bytes,
+ * or `zp` (C bytes of the input zero point: the optimized kernels fold the input offset into the
+ * bias, so padding taps must read the zero point). */
+EF_INLINE void ef_dw_taps(const ef_conv_s8_params *p, const int8_t *in, const int8_t *zp, int32_t b, int32_t oy, int32_t ox, const int8_t **ptr) {
+  const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
+  for (int32_t ky = 0, t = 0; ky < p->k_h; ky++)
+    for (int32_t kx = 0; kx < p->k_w; kx++, t++) {
+      const int32_t iy = iy0 + ky * p->dil_h, ix = ix0 + kx * p->dil_w;
+      ptr[t] = (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w) ? in + ((b * p->in_h + iy) * p->in_w + ix) * p->in_c : zp;
+    }
+}
+
 void ef_conv_s8(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 void ef_dwconv_s8(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* Optimized variants (same results, bit for bit). */

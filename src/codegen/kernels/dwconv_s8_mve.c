@@ -307,12 +307,7 @@ static void dw_general(const ef_conv_s8_params *p, const int8_t *in, int8_t *out
   for (int32_t b = 0; b < p->batches; b++)
     for (int32_t oy = 0; oy < p->out_h; oy++)
       for (int32_t ox = 0; ox < p->out_w; ox++) {
-        const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
-        for (int32_t ky = 0, t = 0; ky < p->k_h; ky++)
-          for (int32_t kx = 0; kx < p->k_w; kx++, t++) {
-            const int32_t iy = iy0 + ky * p->dil_h, ix = ix0 + kx * p->dil_w;
-            ptr[t] = (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w) ? in + ((b * p->in_h + iy) * p->in_w + ix) * C : zpbuf;
-          }
+        ef_dw_taps(p, in, zpbuf, b, oy, ox, ptr);
         int8_t *o = out + ((b * p->out_h + oy) * p->out_w + ox) * C;
         const int8_t *w = p->filter;
         for (int32_t c = 0; c < C; c += 8) {

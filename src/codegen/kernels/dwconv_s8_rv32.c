@@ -4,14 +4,7 @@
  * byte loads at fixed offsets from two row pointers, with the channel's nine weights in
  * registers; other shapes use per-pixel tap pointers. Scratch: see packDwRv32. */
 #include "conv_s8.h"
-
-EF_INLINE int32_t rq(int32_t acc, int32_t m, int32_t sh, int32_t off, int32_t lo, int32_t hi) {
-  int32_t v = (int32_t)(((int64_t)acc * m + (1ll << 30)) >> 31);
-  v += v >> 31;
-  v = ((v >> (-sh - 1)) + 1) >> 1;
-  v += off;
-  return v < lo ? lo : (v > hi ? hi : v);
-}
+#include "rv32_gemm_s8.h"
 
 static void dw3x3(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, int8_t *pl) {
   const int32_t C = p->out_c, H = p->in_h, W = p->in_w, OH = p->out_h, OW = p->out_w, sh = p->stride_h, sw = p->stride_w;
@@ -43,7 +36,7 @@ static void dw3x3(const ef_conv_s8_params *p, const int8_t *in, int8_t *out, int
         const int8_t *r0 = pl + oy * sh * PW, *r1 = r0 + PW, *r2 = r1 + PW;
         for (int32_t ox = 0; ox < OW; ox++, r0 += sw, r1 += sw, r2 += sw, o += C) {
           const int32_t acc = bias + r0[0] * w0 + r0[1] * w1 + r0[2] * w2 + r1[0] * w3 + r1[1] * w4 + r1[2] * w5 + r2[0] * w6 + r2[1] * w7 + r2[2] * w8;
-          *o = (int8_t)rq(acc, m, s, off, lo, hi);
+          *o = (int8_t)ef_rv32_rq(acc, m, s, off, lo, hi);
         }
       }
     }
@@ -62,18 +55,13 @@ void ef_dwconv_s8_rv32(const ef_conv_s8_params *p, const int8_t *in, int8_t *out
   for (int32_t b = 0; b < p->batches; b++)
     for (int32_t oy = 0; oy < p->out_h; oy++)
       for (int32_t ox = 0; ox < p->out_w; ox++) {
-        const int32_t iy0 = oy * p->stride_h - p->pad_h, ix0 = ox * p->stride_w - p->pad_w;
-        for (int32_t ky = 0, t = 0; ky < p->k_h; ky++)
-          for (int32_t kx = 0; kx < p->k_w; kx++, t++) {
-            const int32_t iy = iy0 + ky * p->dil_h, ix = ix0 + kx * p->dil_w;
-            ptr[t] = (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w) ? in + ((b * p->in_h + iy) * p->in_w + ix) * C : zpbuf;
-          }
+        ef_dw_taps(p, in, zpbuf, b, oy, ox, ptr);
         int8_t *o = out + ((b * p->out_h + oy) * p->out_w + ox) * C;
         for (int32_t c = 0; c < C; c++) {
           const int8_t *w = p->filter + taps * c;
           int32_t acc = p->bias[c];
           for (int32_t t = 0; t < taps; t++) acc += ptr[t][c] * w[t];
-          o[c] = (int8_t)rq(acc, p->mult[c], p->shift[c], off, lo, hi);
+          o[c] = (int8_t)ef_rv32_rq(acc, p->mult[c], p->shift[c], off, lo, hi);
         }
       }
 }

@@ -1,15 +1,6 @@
 /* RV32 inner product: 4 rows x 2 columns per pass (8 accumulators), the k loop in assembly. */
 #include "rv32_gemm_s8.h"
 
-/* Exact TFLM requantization under the emitter's checks (|acc| < 2^30, shift <= -1). */
-EF_INLINE int32_t rq(int32_t acc, int32_t m, int32_t sh, int32_t off, int32_t lo, int32_t hi) {
-  int32_t v = (int32_t)(((int64_t)acc * m + (1ll << 30)) >> 31);
-  v += v >> 31;
-  v = ((v >> (-sh - 1)) + 1) >> 1;
-  v += off;
-  return v < lo ? lo : (v > hi ? hi : v);
-}
-
 #if defined(__riscv)
 /* One k of the 4 x 2 block: 4 weight and 2 input byte loads, 8 MUL + 8 ADD (RV32IM has no
  * multiply-accumulate). Written out because GCC hoists every load of an unrolled C loop and
@@ -55,8 +46,8 @@ void ef_rv32_gemm_s8(const ef_rv32_gemm_args *a, const int8_t *x, int8_t *o0, in
     const int32_t acc0[4] = {c00, c10, c20, c30}, acc1[4] = {c01, c11, c21, c31};
     for (int32_t i = 0; i < 4 && r + i < a->rows; i++) {
       const int32_t m = a->mult[r + i], s = a->shift[r + i];
-      o1[r + i] = (int8_t)rq(acc1[i], m, s, off, lo, hi);
-      o0[r + i] = (int8_t)rq(acc0[i], m, s, off, lo, hi);
+      o1[r + i] = (int8_t)ef_rv32_rq(acc1[i], m, s, off, lo, hi);
+      o0[r + i] = (int8_t)ef_rv32_rq(acc0[i], m, s, off, lo, hi);
     }
   }
 }
@@ -77,6 +68,6 @@ void ef_rv32_gemm1_s8(const ef_rv32_gemm_args *a, const int8_t *x, int8_t *o) {
       w += 16;
     }
     const int32_t acc[4] = {c0, c1, c2, c3};
-    for (int32_t i = 0; i < 4 && r + i < a->rows; i++) o[r + i] = (int8_t)rq(acc[i], a->mult[r + i], a->shift[r + i], a->out_offset, a->act_min, a->act_max);
+    for (int32_t i = 0; i < 4 && r + i < a->rows; i++) o[r + i] = (int8_t)ef_rv32_rq(acc[i], a->mult[r + i], a->shift[r + i], a->out_offset, a->act_min, a->act_max);
   }
 }

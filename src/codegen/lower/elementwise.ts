@@ -1,28 +1,13 @@
 /** ADD / SUB / MUL int8 → ef_add_s8 (SUB with its `sub` flag) / ef_mul_s8 (TFLM add_common / sub_common / mul_common prepare). */
 import { fail } from '../../ir/errors.js';
-import { mbqmSmallerThanOneExp, quantizeMultiplier, quantizeMultiplierSmallerThanOneExp } from '../../runtime/fixedpoint.js';
+import { quantizeMultiplier, quantizeMultiplierSmallerThanOneExp } from '../../runtime/fixedpoint.js';
+import { addRescaleTables, AddInput } from './pack-common.js';
 import { broadcastShapes, numel, shapeEq } from '../../ir/shape.js';
 import { cStruct } from '../carray.js';
-import { actRange, expectDtype, input, scaleOf, zpOf } from './q.js';
+import { actRange, bstrides, expectDtype, input, rank4, scaleOf, zpOf } from './q.js';
 import { LowerCtx, Step } from './types.js';
 import { addDspLut } from './pack-dsp.js';
 import { cArray } from '../carray.js';
-
-function rank4(s: number[], ctx: LowerCtx): number[] {
-  if (s.length > 4) fail('unsupported-op', `${ctx.node.op} on rank ${s.length} tensors has no C kernel`, { node: ctx.node.name });
-  return [...new Array(4 - s.length).fill(1), ...s];
-}
-
-/** Element strides of `s` broadcast to `out` (0 where broadcast). */
-function bstrides(s: number[], out: number[]): number[] {
-  const st = [0, 0, 0, 0];
-  let acc = 1;
-  for (let i = 3; i >= 0; i--) {
-    st[i] = s[i] === 1 && out[i] !== 1 ? 0 : acc;
-    acc *= s[i];
-  }
-  return st;
-}
 
 export function lowerElementwise(ctx: LowerCtx): Step {
   const add = ctx.node.op === 'ADD';
@@ -58,24 +43,16 @@ export function lowerElementwise(ctx: LowerCtx): Step {
       scratchBytes: 0, macs: 0, constBytes: 0,
     };
   }
-  let addQ: { off: number; m: number; shift: number }[] | undefined;
-  if (sub) {
-    // TFLM's sub_common computes SUB's real multipliers in float32 (ADD's in double)
-    const f = Math.fround, twiceMax = f(2 * Math.max(f(s1), f(s2)));
-    const q1 = quantizeMultiplierSmallerThanOneExp(f(f(s1) / twiceMax), 'SUB input 1 multiplier');
-    const q2 = quantizeMultiplierSmallerThanOneExp(f(f(s2) / twiceMax), 'SUB input 2 multiplier');
-    const qo = quantizeMultiplierSmallerThanOneExp(f(twiceMax / f(2 ** ls * f(so))), 'SUB output multiplier');
+  let addQ: AddInput[] | undefined;
+  if (add || sub) {
+    // TFLM computes SUB's real multipliers in float32 (sub_common), ADD's in double (add_common)
+    const f = sub ? Math.fround : (x: number) => x, op = ctx.node.op;
+    const twiceMax = f(2 * Math.max(f(s1), f(s2)));
+    const q1 = quantizeMultiplierSmallerThanOneExp(f(f(s1) / twiceMax), `${op} input 1 multiplier`);
+    const q2 = quantizeMultiplierSmallerThanOneExp(f(f(s2) / twiceMax), `${op} input 2 multiplier`);
+    const qo = quantizeMultiplierSmallerThanOneExp(f(twiceMax / f(2 ** ls * f(so))), `${op} output multiplier`);
     fields.push(['left_shift', ls], ['in1_mult', q1.multiplier], ['in1_shift', q1.shift], ['in2_mult', q2.multiplier], ['in2_shift', q2.shift],
-      ['out_mult', qo.multiplier], ['out_shift', qo.shift], ['sub', 1]);
-  } else if (add) {
-    const leftShift = ls;
-    addQ = [];
-    const twiceMax = 2 * Math.max(s1, s2);
-    const q1 = quantizeMultiplierSmallerThanOneExp(s1 / twiceMax, 'ADD input 1 multiplier');
-    const q2 = quantizeMultiplierSmallerThanOneExp(s2 / twiceMax, 'ADD input 2 multiplier');
-    const qo = quantizeMultiplierSmallerThanOneExp(twiceMax / ((1 << leftShift) * so), 'ADD output multiplier');
-    fields.push(['left_shift', leftShift], ['in1_mult', q1.multiplier], ['in1_shift', q1.shift], ['in2_mult', q2.multiplier], ['in2_shift', q2.shift],
-      ['out_mult', qo.multiplier], ['out_shift', qo.shift]);
+      ['out_mult', qo.multiplier], ['out_shift', qo.shift], ['sub', sub ? 1 : 0]);
     addQ = [{ off: -zpOf(a), m: q1.multiplier, shift: q1.shift }, { off: -zpOf(b), m: q2.multiplier, shift: q2.shift }, { off: zpOf(y), m: qo.multiplier, shift: qo.shift }];
   } else {
     const q = quantizeMultiplier((s1 * s2) / so, 'MUL multiplier');
@@ -90,13 +67,8 @@ export function lowerElementwise(ctx: LowerCtx): Step {
       scratchBytes: 0, macs: 0, constBytes: 0,
     };
   // RV32 (no SIMD), same shapes: both input rescales as tables, as the DSP path does
-  if ((add || sub) && ctx.variant === 'rv32' && shapeEq(sa, out) && shapeEq(sb, out)) {
-    const val = (k: string) => Number(fields.find(([f]) => f === k)![1]);
-    const table = new Int32Array(512);
-    for (let v = -128; v < 128; v++) {
-      table[v + 128] = mbqmSmallerThanOneExp(((v + val('in1_offset')) << 20) | 0, val('in1_mult'), val('in1_shift'));
-      table[v + 384] = mbqmSmallerThanOneExp(((v + val('in2_offset')) << 20) | 0, val('in2_mult'), val('in2_shift'));
-    }
+  if (addQ && ctx.variant === 'rv32' && shapeEq(sa, out) && shapeEq(sb, out)) {
+    const table = addRescaleTables(addQ[0], addQ[1]);
     return {
       node: ctx.node.name, op: ctx.node.op, variant: 'rv32',
       files: ['ef_common.h', 'elementwise_s8.h', 'add_s8_table.c'],

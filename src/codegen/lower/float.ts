@@ -5,7 +5,7 @@ import { numel, broadcastShapes } from '../../ir/shape.js';
 import { Tensor } from '../../ir/types.js';
 import { tensorBytes } from '../../ir/graph.js';
 import { cArray, cStruct } from '../carray.js';
-import { input, nhwc, numAttr, padBefore } from './q.js';
+import { bstrides, input, nhwc, numAttr, padBefore, rank4 } from './q.js';
 import { Lowerer, LowerCtx, Step } from './types.js';
 import { meanAxes, reduceGeometry } from './mean.js';
 import { lowerTranspose } from './transpose.js';
@@ -98,27 +98,15 @@ const pool: Lowerer = (ctx) => {
   ]), (io) => `${fn}(&${s}_p, ${io.inputs[0]}, ${io.outputs[0]});`, 0, 0, [ctx.node.inputs[0]]);
 };
 
-function bstrides(s: number[], out: number[]): number[] {
-  const st = [0, 0, 0, 0];
-  let acc = 1;
-  for (let i = 3; i >= 0; i--) {
-    st[i] = s[i] === 1 && out[i] !== 1 ? 0 : acc;
-    acc *= s[i];
-  }
-  return st;
-}
-const r4 = (s: number[]) => [...new Array(Math.max(0, 4 - s.length)).fill(1), ...s];
-
 const binary: Lowerer = (ctx) => {
   const a = f32(ctx, ctx.inputs[0], 'input 1'), b = f32(ctx, ctx.inputs[1], 'input 2');
-  const out = r4(broadcastShapes(a.shape, b.shape, { node: ctx.node.name }));
-  if (out.length > 4) fail('unsupported-op', `${ctx.node.op} above rank 4 has no C kernel`, { node: ctx.node.name });
+  const out = rank4(broadcastShapes(a.shape, b.shape, { node: ctx.node.name }), ctx);
   const [lo, hi] = fRange(ctx);
   const s = ctx.sym;
   const cmp = COMPARE.indexOf(ctx.node.op);
   const fn = cmp >= 0 ? 'ef_compare_f32' : `ef_${ctx.node.op.toLowerCase()}_f32`;
   return step(ctx, 'misc_f32.c', cStruct('ef_binary_f32_params', `${s}_p`, [
-    ['dims', `{${out.join(', ')}}`], ['s1', `{${bstrides(r4(a.shape), out).join(', ')}}`], ['s2', `{${bstrides(r4(b.shape), out).join(', ')}}`], ['act_min', cmp >= 0 ? `-${FMAX}` : lo], ['act_max', cmp >= 0 ? FMAX : hi],
+    ['dims', `{${out.join(', ')}}`], ['s1', `{${bstrides(rank4(a.shape, ctx), out).join(', ')}}`], ['s2', `{${bstrides(rank4(b.shape, ctx), out).join(', ')}}`], ['act_min', cmp >= 0 ? `-${FMAX}` : lo], ['act_max', cmp >= 0 ? FMAX : hi],
   ]), (io) => `${fn}(&${s}_p, ${io.inputs[0]}, ${io.inputs[1]}, ${io.outputs[0]}${cmp >= 0 ? `, ${cmp}` : ''});`, ctx.node.op === 'MUL' ? numel(out) : 0);
 };
 /** Comparison ops in ef_compare_f32's op-code order; their output is bool (one byte each). */

@@ -63,29 +63,32 @@ export function fuseTables(g: Graph): Graph {
   const consumers = new Map<string, number>();
   for (const n of g.nodes) for (const i of n.inputs) if (i) consumers.set(i, (consumers.get(i) ?? 0) + 1);
   const out: Node[] = [];
-  // the chain that ends at a tensor: where its first node sits in `out`, its input, table, ops
-  const chains = new Map<string, { at: number; input: string; table: Int8Array; ops: string[] }>();
+  // the chain that ends at a tensor: where its first node sits in `out`, its input, its table
+  // (tabulated only when needed: a lone MAXIMUM(x, c) keeps its vector kernel), its ops
+  const chains = new Map<string, { at: number; input: string; table: () => Int8Array; ops: string[] }>();
   const tableNode = (name: string, input: string, outputs: string[], table: Int8Array, ops: string[]): Node =>
     ({ name, op: TABLE_OP, domain: 'edgeforge', inputs: [input], outputs, attrs: { table: Array.from(table), ops } });
   let changed = false;
   for (const n of g.nodes) {
     const x = tableInput(g, n);
     if (!x) { out.push(n); continue; }
-    const t = unaryTable(g, n, x);
     const prev = chains.get(x);
     if (prev && consumers.get(x) === 1 && !g.outputs.includes(x)) {
-      const table = Int8Array.from(prev.table, (v) => t[v + 128]);
+      const t = unaryTable(g, n, x);
+      const table = Int8Array.from(prev.table(), (v) => t[v + 128]);
       const ops = [...prev.ops, n.op];
       out[prev.at] = tableNode(`${out[prev.at].name}+${n.op}`, prev.input, [...n.outputs], table, ops);
       chains.delete(x);
-      chains.set(n.outputs[0], { at: prev.at, input: prev.input, table, ops });
+      chains.set(n.outputs[0], { at: prev.at, input: prev.input, table: () => table, ops });
       changed = true;
       continue;
     }
+    let memo: Int8Array | undefined;
+    const table = () => (memo ??= unaryTable(g, n, x));
     const alone = ALONE.has(n.op);
-    out.push(alone ? tableNode(n.name, x, [...n.outputs], t, [n.op]) : n);
+    out.push(alone ? tableNode(n.name, x, [...n.outputs], table(), [n.op]) : n);
     changed ||= alone;
-    chains.set(n.outputs[0], { at: out.length - 1, input: x, table: t, ops: [n.op] });
+    chains.set(n.outputs[0], { at: out.length - 1, input: x, table, ops: [n.op] });
   }
   return changed ? { ...g, nodes: out } : g;
 }

@@ -3,6 +3,7 @@
  * bias, and the bound under which the optimized requantizations are exact.
  */
 import { Variant } from './types.js';
+import { mbqmSmallerThanOneExp } from '../../runtime/fixedpoint.js';
 
 export interface ConvGeom {
   dw: boolean;
@@ -83,3 +84,19 @@ export function padVec(a: Int32Array, fill: number): Int32Array {
   return out;
 }
 
+/** One input of a same-shape ADD/SUB: its zero-point offset and rescale multiplier. */
+export interface AddInput { off: number; m: number; shift: number }
+
+/**
+ * ADD/SUB's per-input rescale x(a) = MultiplyByQuantizedMultiplierSmallerThanOneExp((a + off) << 20,
+ * m, shift) depends on one int8 value: the two inputs' tables, 256 entries each (index a + 128,
+ * then 256 + b + 128), with the integer runtime's arithmetic. |x| < 2^28.
+ */
+export function addRescaleTables(in1: AddInput, in2: AddInput): Int32Array {
+  const t = new Int32Array(512);
+  for (let v = -128; v < 128; v++) {
+    t[v + 128] = mbqmSmallerThanOneExp(((v + in1.off) << 20) | 0, in1.m, in1.shift);
+    t[v + 384] = mbqmSmallerThanOneExp(((v + in2.off) << 20) | 0, in2.m, in2.shift);
+  }
+  return t;
+}

@@ -3,8 +3,7 @@
  * (2w fits int16) together with the bias so that the accumulators hold 2*acc, the operand of
  * the exact SMMLAR requantization; per-channel requantization tables (dspRequant).
  */
-import { mbqm } from '../../runtime/fixedpoint.js';
-import { ConvGeom, FcGeom, PackedConv } from './pack-common.js';
+import { addRescaleTables, AddInput, ConvGeom, FcGeom, PackedConv } from './pack-common.js';
 
 /**
  * Rows of k int8 weights (+ bias) → the DSP engine's stream (dsp_gemm_s8.h), per row pair:
@@ -128,15 +127,12 @@ export function packFcDsp(g: FcGeom, w: Int8Array, bias: Int32Array): PackedConv
  * output offset folded. |x| < 2^28, so 2·(x + y) < 2^30 keeps SMMULR exact. Undefined when
  * the output shift is not a right shift or the folded constant would not fit.
  */
-export function addDspLut(in1: { off: number; m: number; shift: number }, in2: { off: number; m: number; shift: number }, out: { off: number; m: number; shift: number }): Int32Array | undefined {
+export function addDspLut(in1: AddInput, in2: AddInput, out: AddInput): Int32Array | undefined {
   const rs = -out.shift;
   const k = out.off * 2 ** rs + 2 ** (rs - 1);
   if (rs < 1 || rs > 30 || Math.abs(k) >= 2 ** 30) return undefined;
   const lut = new Int32Array(515);
-  for (let v = -128; v < 128; v++) {
-    lut[v + 128] = 2 * mbqm(((v + in1.off) << 20) | 0, in1.m, in1.shift);
-    lut[v + 384] = 2 * mbqm(((v + in2.off) << 20) | 0, in2.m, in2.shift);
-  }
+  addRescaleTables(in1, in2).forEach((x, i) => (lut[i] = 2 * x));
   lut.set([out.m, rs, k], 512);
   return lut;
 }

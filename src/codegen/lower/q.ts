@@ -57,3 +57,20 @@ export function numAttr(ctx: LowerCtx, key: string, dflt?: number): number {
   if (typeof v !== 'number') fail('bad-attr', `attribute '${key}' missing or not a number`, { node: ctx.node.name });
   return v;
 }
+
+/** A shape padded with leading 1s to rank 4 (the element-wise kernels' 4-D walk). */
+export function rank4(s: number[], ctx: LowerCtx): number[] {
+  if (s.length > 4) fail('unsupported-op', `${ctx.node.op} on rank ${s.length} tensors has no C kernel`, { node: ctx.node.name });
+  return [...new Array(4 - s.length).fill(1), ...s];
+}
+
+/** Element strides of `s` broadcast to `out` (0 where broadcast), both rank 4. */
+export function bstrides(s: number[], out: number[]): number[] {
+  const st = [0, 0, 0, 0];
+  let acc = 1;
+  for (let i = 3; i >= 0; i--) {
+    st[i] = s[i] === 1 && out[i] !== 1 ? 0 : acc;
+    acc *= s[i];
+  }
+  return st;
+}
